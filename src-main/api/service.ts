@@ -1,0 +1,196 @@
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { z } from 'zod';
+import { API, isApiMethod, type ApiMethod, type ApiResponse, type PlumbEvent } from '../../src-shared/api/contract.js';
+import type { Catalogue } from '../../src-shared/nodes/catalogue.js';
+import { toCanonicalJson } from '../../src-shared/pipeline/canonical.js';
+import { checkGraph } from '../../src-shared/pipeline/graph-checks.js';
+import { parsePipelineText } from '../../src-shared/pipeline/load.js';
+import type { DuckDatabase } from '../data/duckdb.js';
+import type { ArtifactStore } from '../engine/artifact-store.js';
+import type { RunnerRegistry } from '../engine/node-runner.js';
+import { newRunId, runPipeline, type RunRecord } from '../engine/sequential-runner.js';
+import { sha256, writeFileAtomic } from '../util/files.js';
+import { ApiCallError, type ApiService, type HostAbilities } from './api-service.js';
+import type { RecentFiles } from './recent-files.js';
+
+export interface ServiceDeps {
+  readonly version: string;
+  readonly home: string;
+  readonly initialPath: string | null;
+  readonly abilities: HostAbilities;
+  readonly catalogue: Catalogue;
+  readonly runners: RunnerRegistry;
+  readonly store: ArtifactStore;
+  readonly duck: DuckDatabase;
+  readonly recent: RecentFiles;
+}
+
+/** Pipeline files are small; anything bigger is not one, and reading it would only hurt. */
+const MAX_PIPELINE_BYTES = 20 * 1024 * 1024;
+const PREVIEW_ROWS = 100;
+
+type Handlers = { [M in ApiMethod]: (req: z.infer<(typeof API)[M]['request']>) => Promise<ApiResponse<M>> };
+
+export function createApiService(deps: ServiceDeps): ApiService {
+  const listeners = new Set<(e: PlumbEvent) => void>();
+  const emit = (e: PlumbEvent): void => {
+    for (const l of listeners) l(e);
+  };
+  const runs = new Map<string, { record?: RunRecord; abort: AbortController; done: Promise<RunRecord> }>();
+
+  const handlers: Handlers = {
+    'app.info': async () => ({
+      version: deps.version,
+      host: deps.abilities.host,
+      home: deps.home,
+      initialPath: deps.initialPath,
+      nativeDialogs: deps.abilities.dialogs !== undefined,
+    }),
+
+    'nodes.list': async () => ({
+      types: deps.catalogue.specs.map((s) => ({ type: s.type, version: s.version, title: s.title })),
+    }),
+
+    'document.open': async ({ path }) => {
+      const abs = resolve(path);
+      const text = await readPipelineFile(abs);
+      const loaded = parsePipelineText(text);
+      if (!loaded.ok) throw new ApiCallError('bad-document', `${abs} ${loaded.reason}`, loaded.details);
+      await deps.recent.add(abs);
+      return {
+        path: abs,
+        document: loaded.document,
+        problems: checkGraph(loaded.document, deps.catalogue).problems,
+        hash: sha256(text),
+        ...(loaded.migratedFrom !== undefined ? { migratedFrom: loaded.migratedFrom } : {}),
+      };
+    },
+
+    'document.save': async ({ path, document, expectedHash }) => {
+      const abs = resolve(path);
+      if (!abs.endsWith('.plumb')) throw new ApiCallError('bad-path', `${abs}: pipeline files end in .plumb`);
+      if (expectedHash) {
+        const current = await readFile(abs, 'utf8').catch(() => null);
+        if (current !== null && sha256(current) !== expectedHash) {
+          throw new ApiCallError(
+            'conflict',
+            `${abs} was changed by another program since it was opened; save under another name to keep both`,
+          );
+        }
+      }
+      const text = toCanonicalJson(document);
+      await writeFileAtomic(abs, text);
+      await deps.recent.add(abs);
+      return { path: abs, bytes: Buffer.byteLength(text), hash: sha256(text) };
+    },
+
+    'document.validate': async ({ document }) => ({ problems: checkGraph(document, deps.catalogue).problems }),
+
+    'document.recent': async () => ({ paths: await deps.recent.list() }),
+
+    'dialog.open': async () => ({ path: deps.abilities.dialogs ? await deps.abilities.dialogs.open() : null }),
+
+    'dialog.save': async ({ suggestedName }) => ({
+      path: deps.abilities.dialogs ? await deps.abilities.dialogs.save(suggestedName) : null,
+    }),
+
+    'run.start': async ({ document, path, until }) => {
+      const runId = newRunId();
+      const abort = new AbortController();
+      const baseDir = path ? dirname(resolve(path)) : process.cwd();
+      const done = runPipeline(
+        { catalogue: deps.catalogue, runners: deps.runners, store: deps.store, duck: deps.duck, emit },
+        { document, baseDir, until, runId, signal: abort.signal },
+      );
+      const entry: { record?: RunRecord; abort: AbortController; done: Promise<RunRecord> } = { abort, done };
+      runs.set(runId, entry);
+      done.then(
+        (record) => {
+          entry.record = record;
+        },
+        (e: unknown) => emit({ event: 'run', run: runId, status: 'failed', error: String(e) }),
+      );
+      return { runId };
+    },
+
+    'run.cancel': async ({ runId }) => {
+      const run = runs.get(runId);
+      if (!run || run.record) return { cancelled: false };
+      run.abort.abort();
+      return { cancelled: true };
+    },
+
+    'run.output': async ({ runId, node, port }) => {
+      const record = runs.get(runId)?.record;
+      if (!record) throw new ApiCallError('not-found', `no finished run "${runId}" in this session`);
+      const artifact = record.nodes.get(node)?.outputs[port];
+      if (!artifact) throw new ApiCallError('not-found', `node "${node}" has no output "${port}" in run ${runId}`);
+      const summary = {
+        port,
+        kind: artifact.kind,
+        hash: artifact.hash,
+        bytes: artifact.bytes,
+        ...(artifact.rows !== undefined ? { rows: artifact.rows } : {}),
+        ...(artifact.columns ? { columns: [...artifact.columns] } : {}),
+      };
+      if (artifact.kind === 'report') {
+        return { summary, report: JSON.parse(await readFile(artifact.path, 'utf8')) as unknown };
+      }
+      if (artifact.kind === 'table') {
+        const db = await deps.duck.session();
+        try {
+          const preview = await db.all(`SELECT * FROM read_parquet($path) LIMIT ${PREVIEW_ROWS}`, { path: artifact.path });
+          return { summary, preview };
+        } finally {
+          db.close();
+        }
+      }
+      return { summary };
+    },
+  };
+
+  return {
+    async call(method, payload) {
+      if (!isApiMethod(method)) throw new ApiCallError('unknown-method', `unknown API method "${method}"`);
+      const parsed = API[method].request.safeParse(payload ?? {});
+      if (!parsed.success) {
+        const details = parsed.error.issues.map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`);
+        throw new ApiCallError('bad-request', `${method}: invalid request (${details[0]})`, details);
+      }
+      const handler = handlers[method] as (req: unknown) => Promise<unknown>;
+      try {
+        return await handler(parsed.data);
+      } catch (e) {
+        if (e instanceof ApiCallError) throw e;
+        throw new ApiCallError('failed', e instanceof Error ? e.message : String(e));
+      }
+    },
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async dispose() {
+      for (const run of runs.values()) run.abort.abort();
+      await Promise.allSettled([...runs.values()].map((r) => r.done));
+      listeners.clear();
+      deps.duck.dispose();
+    },
+  };
+}
+
+async function readPipelineFile(path: string): Promise<string> {
+  let size: number;
+  try {
+    const s = await stat(path);
+    if (!s.isFile()) throw new ApiCallError('bad-path', `${path} is not a file`);
+    size = s.size;
+  } catch (e) {
+    if (e instanceof ApiCallError) throw e;
+    throw new ApiCallError('not-found', `${path}: no such file`);
+  }
+  if (size > MAX_PIPELINE_BYTES) {
+    throw new ApiCallError('bad-document', `${path} is ${size} bytes; a pipeline file is at most ${MAX_PIPELINE_BYTES}`);
+  }
+  return readFile(path, 'utf8');
+}

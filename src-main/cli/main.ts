@@ -1,0 +1,204 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { PlumbEvent } from '../../src-shared/api/contract.js';
+import { specInfo } from '../../src-shared/nodes/spec.js';
+import { checkGraph } from '../../src-shared/pipeline/graph-checks.js';
+import { parsePipelineText } from '../../src-shared/pipeline/load.js';
+import type { PipelineDocument } from '../../src-shared/pipeline/document.js';
+import { formatProblem, hasErrors } from '../../src-shared/problems.js';
+import { catalogue } from '../../nodes/index.js';
+import { createPlumbApp, defaultHome } from '../composition.js';
+import { startHttpHost } from '../hosts/http/server.js';
+
+/**
+ * The `plumb` command line (DESIGN.md section 10). Exit codes are a public contract:
+ * 0 success, 1 the run failed, 2 bad input or usage, always with a one-line reason on stderr.
+ */
+class UsageError extends Error {}
+
+const USAGE = `Usage: plumb <command> [options]
+
+Commands:
+  run FILE [--home DIR] [--until NODE] [--force] [--json]   run a pipeline
+  validate FILE [--json]                                     check graph, params and schemas
+  nodes [--json]                                             list the node catalogue
+  serve [FILE] [--port N] [--home DIR]                       start the browser host
+`;
+
+/** Commands of the public contract that later versions implement; named so users are not puzzled. */
+const PLANNED = new Set(['runs', 'show', 'lineage', 'export', 'predict', 'gc']);
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'run':
+        return await runCommand(rest);
+      case 'validate':
+        return await validateCommand(rest);
+      case 'nodes':
+        return nodesCommand(rest);
+      case 'serve':
+        return await serveCommand(rest);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        if (PLANNED.has(command)) throw new UsageError(`"plumb ${command}" is not available in this version yet`);
+        throw new UsageError(`unknown command "${command}" (try: plumb help)`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`plumb: ${e.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`plumb: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+}
+
+function args<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError((e as Error).message.split('\n')[0]);
+  }
+}
+
+/** Reads and structurally checks a pipeline file; every refusal is a one-line UsageError. */
+async function loadFile(file: string | undefined): Promise<PipelineDocument> {
+  if (!file) throw new UsageError('missing FILE');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+  const loaded = parsePipelineText(text);
+  if (!loaded.ok) throw new UsageError(`${file} ${loaded.reason}`);
+  return loaded.document;
+}
+
+async function validateCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = args(argv, { json: { type: 'boolean' } });
+  const file = positionals[0];
+  const document = await loadFile(file);
+  const { problems } = checkGraph(document, catalogue);
+  const ok = !hasErrors(problems);
+  if (values.json) {
+    process.stdout.write(JSON.stringify({ file, ok, problems }) + '\n');
+  } else {
+    for (const p of problems) process.stdout.write(`${file}: ${formatProblem(p)}\n`);
+    if (ok) process.stdout.write(`${file}: ok (${document.nodes.length} nodes, ${document.edges.length} edges)\n`);
+  }
+  if (!ok) {
+    const errors = problems.filter((p) => p.severity === 'error');
+    process.stderr.write(`plumb: ${file} has ${errors.length} problem${errors.length === 1 ? '' : 's'}\n`);
+    return 2;
+  }
+  return 0;
+}
+
+async function runCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = args(argv, {
+    json: { type: 'boolean' },
+    home: { type: 'string' },
+    until: { type: 'string' },
+    force: { type: 'boolean' },
+  });
+  const file = positionals[0];
+  const document = await loadFile(file);
+  const errors = checkGraph(document, catalogue).problems.filter((p) => p.severity === 'error');
+  if (errors.length > 0) {
+    for (const p of errors) process.stderr.write(`${file}: ${formatProblem(p)}\n`);
+    throw new UsageError(`${file} has ${errors.length} problem${errors.length === 1 ? '' : 's'}; run "plumb validate ${file}"`);
+  }
+  if (values.until && !document.nodes.some((n) => n.id === values.until)) {
+    throw new UsageError(`--until: no node "${values.until}" in ${file}`);
+  }
+
+  const service = await createPlumbApp({
+    home: values.home ?? defaultHome(),
+    abilities: { host: 'browser' },
+    initialPath: null,
+  });
+  const json = values.json === true;
+  const finished = new Promise<PlumbEvent & { event: 'run' }>((done) => {
+    service.onEvent((e) => {
+      if (e.event === 'node' && isFinal(e.status)) {
+        if (json) {
+          const line = { event: 'node', node: e.node, status: e.status, cached: e.cached, ms: e.ms ?? 0, ...(e.error ? { error: e.error } : {}) };
+          process.stdout.write(JSON.stringify(line) + '\n');
+        }
+        process.stderr.write(`${e.node}: ${e.status}${e.ms !== undefined ? ` (${e.ms} ms)` : ''}${e.error ? ` - ${e.error}` : ''}\n`);
+      } else if (e.event === 'progress') {
+        process.stderr.write(`${e.node}: ${Math.round(e.progress * 100)}%${e.message ? ` ${e.message}` : ''}\n`);
+      } else if (e.event === 'log' && e.level !== 'debug') {
+        process.stderr.write(`${e.node ?? 'run'}: ${e.level}: ${e.message.split('\n')[0]}\n`);
+      } else if (e.event === 'run' && e.status !== 'running') {
+        done(e);
+      }
+    });
+  });
+  const { runId } = (await service.call('run.start', {
+    document,
+    path: file,
+    ...(values.until ? { until: values.until } : {}),
+    force: values.force === true,
+  })) as { runId: string };
+  const cancel = (): void => {
+    process.stderr.write('plumb: cancelling...\n');
+    void service.call('run.cancel', { runId });
+  };
+  process.once('SIGINT', cancel);
+  process.once('SIGTERM', cancel);
+  const result = await finished;
+  await service.dispose();
+  if (json) process.stdout.write(JSON.stringify({ event: 'run', run: result.run, status: result.status }) + '\n');
+  process.stderr.write(`run ${result.run}: ${result.status}${result.error ? ` - ${result.error}` : ''}\n`);
+  return result.status === 'succeeded' ? 0 : 1;
+}
+
+const isFinal = (s: string): boolean => ['succeeded', 'cached', 'failed', 'cancelled', 'skipped'].includes(s);
+
+function nodesCommand(argv: string[]): number {
+  const { values } = args(argv, { json: { type: 'boolean' } });
+  if (values.json) {
+    process.stdout.write(JSON.stringify(catalogue.specs.map(specInfo), null, 2) + '\n');
+    return 0;
+  }
+  for (const s of catalogue.specs) {
+    const ports = (list: readonly { name: string; type: string }[]) => list.map((p) => `${p.name}:${p.type}`).join(', ') || '-';
+    process.stdout.write(`${s.type}@${s.version}  ${s.title} [${s.category}]\n`);
+    process.stdout.write(`    ${s.summary}\n    in: ${ports(s.inputs)}  out: ${ports(s.outputs)}\n`);
+    process.stdout.write(`    params: ${s.params.map((p) => `${p.name}${p.required ? '*' : ''}`).join(', ') || '-'}\n`);
+  }
+  return 0;
+}
+
+async function serveCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = args(argv, { port: { type: 'string' }, home: { type: 'string' } });
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: "${values.port}" is not a port number`);
+  const initialPath = positionals[0] ?? null;
+  if (initialPath) await loadFile(initialPath);
+  const service = await createPlumbApp({ home: values.home ?? defaultHome(), abilities: { host: 'browser' }, initialPath });
+  const host = await startHttpHost({
+    service,
+    port,
+    staticDir: fileURLToPath(new URL('../../dist', import.meta.url)),
+  });
+  process.stdout.write(`Plumb is running at ${host.appUrl}\n`);
+  process.stdout.write('Open that address in a browser; press Ctrl+C to stop.\n');
+  await new Promise<void>((stop) => {
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await host.close();
+  await service.dispose();
+  return 0;
+}

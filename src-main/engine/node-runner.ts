@@ -1,0 +1,56 @@
+import type { ColumnSchema, ParamValues } from '../../src-shared/nodes/spec.js';
+import type { DuckSession } from '../data/duckdb.js';
+
+/**
+ * What a node's run function sees of the engine. Run functions depend on this small interface,
+ * never on the engine itself, so the engine can change without touching any node.
+ */
+export interface RunContext {
+  readonly runId: string;
+  readonly nodeId: string;
+  /** The folder of the pipeline file: relative paths in params resolve against it. */
+  readonly baseDir: string;
+  /** Aborted when the run is cancelled; long work must check it. */
+  readonly signal: AbortSignal;
+  /** A DuckDB connection of this node's own (temp tables are private to it). */
+  readonly db: DuckSession;
+  /** A fresh path in the artifact store's temp folder; the engine moves it into place. */
+  tempPath(extension: string): string;
+  progress(fraction: number, message?: string): void;
+  log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void;
+}
+
+/** An artifact stored by the engine, as a node receives it on an input port. */
+export interface StoredArtifact {
+  readonly kind: 'table' | 'model' | 'report';
+  readonly path: string;
+  readonly hash: string;
+  readonly bytes: number;
+  readonly rows?: number;
+  readonly columns?: readonly ColumnSchema[];
+}
+
+/** What a run function returns per output port, before the engine stores it. */
+export type ArtifactDraft =
+  | { readonly kind: 'table'; readonly file: string; readonly rows: number; readonly columns: readonly ColumnSchema[] }
+  | { readonly kind: 'report'; readonly data: unknown }
+  | { readonly kind: 'model'; readonly file: string };
+
+export type NodeRunFn = (
+  ctx: RunContext,
+  inputs: Readonly<Record<string, StoredArtifact>>,
+  params: ParamValues,
+) => Promise<Record<string, ArtifactDraft>>;
+
+/** The main-side half of the catalogue: node type -> version -> run function. */
+export type RunnerRegistry = ReadonlyMap<string, NodeRunFn>;
+
+export const runnerKey = (type: string, version: number): string => `${type}@${version}`;
+
+/** A node failure whose message is for the user as it is (no stack needed). */
+export class NodeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NodeError';
+  }
+}

@@ -1,0 +1,202 @@
+import { z } from 'zod';
+import { PipelineDocument } from '../pipeline/document.js';
+
+/**
+ * The app API: one contract, implemented once in src-main (api/service.ts) and reached through
+ * two hosts (Electron IPC, HTTP + WebSocket). Every payload crossing a host boundary is parsed
+ * with these schemas before use; responses are parsed again by the renderer's bridge.
+ */
+
+const FilePath = z.string().min(1).max(4096);
+
+const ProblemSchema = z.object({
+  severity: z.enum(['error', 'warning']),
+  code: z.string(),
+  message: z.string(),
+  nodeId: z.string().optional(),
+  edgeId: z.string().optional(),
+  field: z.string().optional(),
+});
+
+export const NODE_STATUSES = [
+  'idle',
+  'stale',
+  'queued',
+  'running',
+  'succeeded',
+  'cached',
+  'failed',
+  'cancelled',
+  'skipped',
+] as const;
+export const NodeStatus = z.enum(NODE_STATUSES);
+export type NodeStatus = z.infer<typeof NodeStatus>;
+
+export const RUN_STATUSES = ['running', 'succeeded', 'failed', 'cancelled', 'interrupted'] as const;
+export const RunStatus = z.enum(RUN_STATUSES);
+export type RunStatus = z.infer<typeof RunStatus>;
+
+const OpenedDocument = z.object({
+  path: FilePath,
+  document: PipelineDocument,
+  problems: z.array(ProblemSchema),
+  /** sha256 of the file as read; pass it back on save to detect edits made elsewhere. */
+  hash: z.string(),
+  /** Set when the file was written by an older format and upgraded in memory. */
+  migratedFrom: z.number().int().optional(),
+});
+export type OpenedDocument = z.infer<typeof OpenedDocument>;
+
+const ColumnSchema = z.object({ name: z.string(), type: z.string() });
+
+export const OutputSummary = z.object({
+  port: z.string(),
+  kind: z.enum(['table', 'model', 'report']),
+  hash: z.string(),
+  bytes: z.number(),
+  rows: z.number().optional(),
+  columns: z.array(ColumnSchema).optional(),
+});
+export type OutputSummary = z.infer<typeof OutputSummary>;
+
+/** Each method: the request the caller sends and the result it gets back. */
+export const API = {
+  'app.info': {
+    request: z.object({}),
+    response: z.object({
+      version: z.string(),
+      host: z.enum(['electron', 'browser']),
+      home: z.string(),
+      /** The pipeline the host was started with, opened on first load. */
+      initialPath: z.string().nullable(),
+      /** Whether the host can show native file dialogs (dialog.* methods). */
+      nativeDialogs: z.boolean(),
+    }),
+  },
+  'nodes.list': {
+    request: z.object({}),
+    response: z.object({ types: z.array(z.object({ type: z.string(), version: z.number(), title: z.string() })) }),
+  },
+  'document.open': {
+    request: z.object({ path: FilePath }),
+    response: OpenedDocument,
+  },
+  'document.save': {
+    request: z.object({
+      path: FilePath,
+      document: PipelineDocument,
+      /** Without it, saving over a file that changed on disk since it was opened is refused. */
+      expectedHash: z.string().nullable().optional(),
+    }),
+    response: z.object({ path: FilePath, bytes: z.number(), hash: z.string() }),
+  },
+  'document.validate': {
+    request: z.object({ document: PipelineDocument }),
+    response: z.object({ problems: z.array(ProblemSchema) }),
+  },
+  'document.recent': {
+    request: z.object({}),
+    response: z.object({ paths: z.array(z.string()) }),
+  },
+  'dialog.open': {
+    request: z.object({}),
+    response: z.object({ path: z.string().nullable() }),
+  },
+  'dialog.save': {
+    request: z.object({ suggestedName: z.string().max(500).optional() }),
+    response: z.object({ path: z.string().nullable() }),
+  },
+  'run.start': {
+    request: z.object({
+      document: PipelineDocument,
+      /** Where the document lives; relative paths in params resolve against its folder. */
+      path: FilePath.nullable(),
+      until: z.string().optional(),
+      force: z.boolean().optional(),
+    }),
+    response: z.object({ runId: z.string() }),
+  },
+  'run.cancel': {
+    request: z.object({ runId: z.string().min(1).max(100) }),
+    response: z.object({ cancelled: z.boolean() }),
+  },
+  'run.output': {
+    request: z.object({ runId: z.string().min(1).max(100), node: z.string().min(1).max(200), port: z.string().min(1).max(100) }),
+    response: z.object({
+      summary: OutputSummary,
+      /** A report's JSON, or a table's first rows; never a whole table. */
+      report: z.unknown().optional(),
+      preview: z.object({ columns: z.array(ColumnSchema), rows: z.array(z.array(z.unknown())) }).optional(),
+    }),
+  },
+} as const;
+
+export type ApiMethod = keyof typeof API;
+export const API_METHODS = Object.keys(API) as ApiMethod[];
+export type ApiRequest<M extends ApiMethod> = z.input<(typeof API)[M]['request']>;
+export type ApiResponse<M extends ApiMethod> = z.infer<(typeof API)[M]['response']>;
+
+export function isApiMethod(name: string): name is ApiMethod {
+  return Object.prototype.hasOwnProperty.call(API, name);
+}
+
+/** The event stream, shared by every client. Field names match `plumb run --json`. */
+export const PlumbEvent = z.discriminatedUnion('event', [
+  z.object({
+    event: z.literal('run'),
+    run: z.string(),
+    status: RunStatus,
+    ms: z.number().optional(),
+    error: z.string().optional(),
+  }),
+  z.object({
+    event: z.literal('node'),
+    run: z.string(),
+    node: z.string(),
+    status: NodeStatus,
+    cached: z.boolean(),
+    ms: z.number().optional(),
+    error: z.string().optional(),
+    outputs: z.array(OutputSummary).optional(),
+  }),
+  z.object({
+    event: z.literal('progress'),
+    run: z.string(),
+    node: z.string(),
+    progress: z.number().min(0).max(1),
+    message: z.string().optional(),
+  }),
+  z.object({
+    event: z.literal('log'),
+    run: z.string(),
+    node: z.string().optional(),
+    level: z.enum(['debug', 'info', 'warn', 'error']),
+    message: z.string(),
+    time: z.number(),
+  }),
+]);
+export type PlumbEvent = z.infer<typeof PlumbEvent>;
+
+/** How a failed call reads on every host: a stable code and a sentence for the user. */
+export const ApiError = z.object({ code: z.string(), message: z.string(), details: z.array(z.string()).optional() });
+export type ApiError = z.infer<typeof ApiError>;
+
+/** The HTTP/WebSocket transport of the browser host. */
+export const HTTP = {
+  /** POST `${apiPrefix}${method}` with the request as JSON; answers `{ok, result}` or `{ok:false, error}`. */
+  apiPrefix: '/api/',
+  eventsPath: '/events',
+  tokenHeader: 'x-plumb-token',
+  /** The token travels in the page URL once (then the renderer drops it) and in this query param for WebSocket. */
+  tokenParam: 'token',
+} as const;
+
+/** The Electron preload exposes this object as `window.plumb`. */
+export interface PreloadBridge {
+  invoke(method: string, payload: unknown): Promise<unknown>;
+  onEvent(listener: (event: unknown) => void): () => void;
+  /** Menu commands (file.new, file.open, ...) forwarded from native menus. */
+  onMenu(listener: (command: string, arg?: unknown) => void): () => void;
+}
+
+export const IPC = { invoke: 'plumb:invoke', event: 'plumb:event', menu: 'plumb:menu' } as const;
