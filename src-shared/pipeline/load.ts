@@ -19,6 +19,8 @@ export interface LoadOptions {
 export function parsePipelineText(text: string, options: LoadOptions = {}): LoadResult {
   const current = options.currentVersion ?? PIPELINE_VERSION;
   const migrations = options.migrations ?? MIGRATIONS;
+  // Editors on Windows may start the file with a byte order mark; JSON.parse refuses it.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -73,21 +75,174 @@ function describePath(doc: Record<string, unknown>, path: readonly PropertyKey[]
   return out;
 }
 
-/** Turns V8's JSON error into "line L, column C: message" when it gives a position. */
+/**
+ * Where and why JSON.parse failed, as "line L, column C: what". V8's own messages carry a
+ * position only sometimes ("Unexpected token 'x', ..." has none and quotes the text over several
+ * lines), so the first error is located by a small scanner of the JSON grammar instead. An error
+ * at the very end of the text means the file stops early: it is reported as truncated.
+ */
 function jsonErrorWhere(text: string, err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err);
-  const m = /position (\d+)/.exec(message);
   if (text.trim() === '') return 'the file is empty';
-  if (!m) {
-    if (/end of JSON input/i.test(message)) {
-      const lines = text.split('\n');
-      return `unexpected end of file at line ${lines.length} - the file looks truncated`;
-    }
-    return message;
+  const found = findJsonError(text);
+  if (!found) {
+    // The scanner accepts what JSON.parse refused: fall back to V8's first line.
+    const message = err instanceof Error ? err.message : String(err);
+    return message.split('\n')[0];
   }
-  const pos = Number(m[1]);
-  const before = text.slice(0, pos);
+  const { line, column } = lineColumn(text, found.offset);
+  if (found.offset >= text.length) {
+    return `unexpected end of file at line ${line}, column ${column} - the file looks truncated`;
+  }
+  return `line ${line}, column ${column}: ${found.message}`;
+}
+
+function lineColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
   const line = before.split('\n').length;
-  const column = pos - before.lastIndexOf('\n');
-  return `line ${line}, column ${column}: ${message.replace(/ in JSON at position \d+.*$/, '')}`;
+  return { line, column: offset - before.lastIndexOf('\n') };
+}
+
+class JsonSyntaxError {
+  constructor(
+    readonly offset: number,
+    readonly message: string,
+  ) {}
+}
+
+/** The offset and a description of the first JSON syntax error in `text`, or null if none. */
+function findJsonError(text: string): { offset: number; message: string } | null {
+  let i = 0;
+  const n = text.length;
+  const describe = (at: number): string => (at >= n ? 'end of file' : JSON.stringify(text[at]));
+  const fail = (expected: string): never => {
+    throw new JsonSyntaxError(i, `expected ${expected}, found ${describe(i)}`);
+  };
+  const ws = (): void => {
+    while (i < n && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++;
+  };
+  const digits = (): void => {
+    if (i >= n || text[i] < '0' || text[i] > '9') fail('a digit');
+    while (i < n && text[i] >= '0' && text[i] <= '9') i++;
+  };
+  const string = (): void => {
+    i++; // opening quote
+    for (;;) {
+      if (i >= n) fail('a closing "');
+      const c = text.charCodeAt(i);
+      if (c === 0x22) {
+        i++;
+        return;
+      }
+      if (c < 0x20) fail('a closing " before the end of the line');
+      if (c === 0x5c) {
+        i++;
+        if (i >= n) fail('an escape');
+        if (text[i] === 'u') {
+          for (let k = 1; k <= 4; k++) {
+            if (!/[0-9a-fA-F]/.test(text[i + k] ?? '')) {
+              i += k;
+              fail('a hex digit');
+            }
+          }
+          i += 5;
+        } else if ('"\\/bfnrt'.includes(text[i])) {
+          i++;
+        } else {
+          fail('a valid escape');
+        }
+      } else {
+        i++;
+      }
+    }
+  };
+  const value = (): void => {
+    ws();
+    if (i >= n) fail('a value');
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      ws();
+      if (text[i] === '}') {
+        i++;
+        return;
+      }
+      for (;;) {
+        ws();
+        if (text[i] !== '"') fail('a double-quoted property name');
+        string();
+        ws();
+        if (text[i] !== ':') fail('":"');
+        i++;
+        value();
+        ws();
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === '}') {
+          i++;
+          return;
+        }
+        fail('"," or "}"');
+      }
+    }
+    if (c === '[') {
+      i++;
+      ws();
+      if (text[i] === ']') {
+        i++;
+        return;
+      }
+      for (;;) {
+        value();
+        ws();
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === ']') {
+          i++;
+          return;
+        }
+        fail('"," or "]"');
+      }
+    }
+    if (c === '"') return string();
+    if (c === '-' || (c >= '0' && c <= '9')) {
+      if (text[i] === '-') i++;
+      if (text[i] === '0') i++;
+      else digits();
+      if (text[i] === '.') {
+        i++;
+        digits();
+      }
+      if (text[i] === 'e' || text[i] === 'E') {
+        i++;
+        if (text[i] === '+' || text[i] === '-') i++;
+        digits();
+      }
+      return;
+    }
+    for (const word of ['true', 'false', 'null']) {
+      if (text.startsWith(word, i)) {
+        i += word.length;
+        return;
+      }
+      // A literal cut short by the end of the file.
+      if (n < i + word.length && word.startsWith(text.slice(i))) {
+        i = n;
+        fail(`"${word}"`);
+      }
+    }
+    throw new JsonSyntaxError(i, `unexpected ${describe(i)}`);
+  };
+  try {
+    value();
+    ws();
+    if (i < n) throw new JsonSyntaxError(i, `unexpected ${describe(i)} after the end of the document`);
+    return null;
+  } catch (e) {
+    if (e instanceof JsonSyntaxError) return { offset: e.offset, message: e.message };
+    throw e;
+  }
 }

@@ -44,6 +44,8 @@ let service: ApiService | null = null;
 let mainWindow: BrowserWindow | null = null;
 /** A document asked for before the window could take it (macOS open-file at launch). */
 let pendingPath: string | null = documentArg(process.argv.slice(1), process.cwd());
+/** Pages that finished loading, so their menu listener exists and a message will not be lost. */
+const loadedPages = new WeakSet<WebContents>();
 
 // ---- trust ---------------------------------------------------------------------------------
 
@@ -103,6 +105,9 @@ function hardenSession(): void {
   const ses = session.defaultSession;
   const csp = contentSecurityPolicy();
   ses.webRequest.onHeadersReceived((details, callback) => {
+    // Only our pages get our policy: it would break DevTools' own pages, and no other page can
+    // load anyway (navigation elsewhere is blocked).
+    if (!isAppUrl(details.url)) return callback({});
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } });
   });
   // A pipeline editor needs no camera, location, notifications or the like; nothing is granted.
@@ -213,8 +218,8 @@ function openInWindow(file: string): void {
   if (win.isMinimized()) win.restore();
   win.focus();
   const send = (): void => win.webContents.send(IPC.menu, 'file.openPath', file);
-  if (win.webContents.isLoading()) win.webContents.once('did-finish-load', send);
-  else send();
+  if (loadedPages.has(win.webContents)) send();
+  else win.webContents.once('did-finish-load', send);
 }
 
 // ---- window --------------------------------------------------------------------------------
@@ -237,6 +242,7 @@ function createWindow(svc: ApiService): BrowserWindow {
   });
   mainWindow = win;
   win.once('ready-to-show', () => win.show());
+  win.webContents.on('did-finish-load', () => loadedPages.add(win.webContents));
   win.on('closed', () => {
     if (mainWindow === win) mainWindow = null;
   });
@@ -264,13 +270,17 @@ function createWindow(svc: ApiService): BrowserWindow {
 // ---- lifecycle -----------------------------------------------------------------------------
 
 async function start(): Promise<void> {
+  // `electron .` on a fresh clone would otherwise open a blank window with no explanation.
+  for (const file of devServerUrl ? [preloadPath] : [rendererIndex, preloadPath]) {
+    if (!existsSync(file)) throw new Error(`${file} is missing; run \`npm run build\` first`);
+  }
   hardenSession();
   const dialogs = { open: showOpen, save: showSave };
   const abilities: HostAbilities = { host: 'electron', dialogs };
   const initialPath = pendingPath;
   pendingPath = null;
   const svc = await createPlumbApp({
-    home: process.env.PLUMB_HOME ?? app.getPath('userData'),
+    home: process.env.PLUMB_HOME || app.getPath('userData'),
     abilities,
     initialPath,
   });

@@ -1,0 +1,166 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = join(import.meta.dirname, '../..');
+const BIN = join(ROOT, 'bin/plumb.js');
+const EXAMPLE = join(ROOT, 'examples/penguins-profile.plumb');
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'plumb-cli-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real `plumb` command in a child process, as a user's script would. */
+function plumb(...args: string[]): Promise<Result> {
+  return new Promise((ok) => {
+    execFile('node', [BIN, ...args], { cwd: ROOT, env: { ...process.env, PLUMB_HOME: join(dir, 'home') } }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+      ok({ code, stdout, stderr });
+    });
+  });
+}
+
+async function writeDoc(name: string, doc: object | string): Promise<string> {
+  const file = join(dir, name);
+  await writeFile(file, typeof doc === 'string' ? doc : JSON.stringify(doc, null, 2));
+  return file;
+}
+
+const node = (id: string, type: string, params: object = {}) => ({ id, type, typeVersion: 1, position: { x: 0, y: 0 }, params });
+const edge = (id: string, from: string, to: string, fromPort = 'out', toPort = 'in') => ({
+  id,
+  from: { node: from, port: fromPort },
+  to: { node: to, port: toPort },
+});
+const doc = (nodes: object[], edges: object[]) => ({ format: 'plumb.pipeline', version: 1, id: 'p', name: 'p', description: '', nodes, edges });
+
+describe('plumb run', () => {
+  it('prints one node event per node and a final run event, exit 0', async () => {
+    const r = await plumb('run', EXAMPLE, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toHaveLength(3);
+    expect(lines.slice(0, 2).map((l) => [l.event, l.node, l.status, l.cached])).toEqual([
+      ['node', 'read_penguins', 'succeeded', false],
+      ['node', 'profile', 'succeeded', false],
+    ]);
+    for (const l of lines.slice(0, 2)) expect(Object.keys(l)).toEqual(['event', 'node', 'status', 'cached', 'ms']);
+    expect(lines[2]).toEqual({ event: 'run', run: expect.stringMatching(/^run_/), status: 'succeeded' });
+    // Progress goes to stderr, never mixed into the JSON lines.
+    expect(r.stderr).toMatch(/read_penguins: succeeded/);
+  });
+
+  it('exits 1 and names the failing node and file when a run fails', async () => {
+    const file = await writeDoc('missing-csv.plumb', doc([node('read', 'ingest.csv', { path: 'nope.csv' }), node('prof', 'validate.profile')], [edge('e', 'read', 'prof')]));
+    const r = await plumb('run', file, '--json');
+    expect(r.code).toBe(1);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines[0]).toMatchObject({ event: 'node', node: 'read', status: 'failed' });
+    expect(String(lines[0].error)).toContain(join(dir, 'nope.csv'));
+    expect(lines[1]).toMatchObject({ node: 'prof', status: 'skipped' });
+    expect(lines[2]).toMatchObject({ event: 'run', status: 'failed' });
+  });
+
+  it('runs only what a node needs with --until', async () => {
+    const r = await plumb('run', EXAMPLE, '--json', '--until', 'read_penguins');
+    expect(r.code).toBe(0);
+    const nodes = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { node?: string }).filter((l) => l.node);
+    expect(nodes.map((n) => n.node)).toEqual(['read_penguins']);
+  });
+
+  it('refuses an invalid pipeline with exit 2 before running anything', async () => {
+    const file = await writeDoc('bad-run.plumb', doc([node('x', 'no.such.node')], []));
+    const r = await plumb('run', file, '--json');
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/node x: unknown node type "no\.such\.node"/);
+  });
+});
+
+describe('plumb validate', () => {
+  it('accepts the example', async () => {
+    const r = await plumb('validate', EXAMPLE);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/ok \(2 nodes, 1 edges\)/);
+  });
+
+  it('names each problem and node: cycle, unknown type, dangling edge', async () => {
+    const file = await writeDoc(
+      'broken-graph.plumb',
+      doc(
+        [node('a', 'validate.profile'), node('b', 'validate.profile'), node('mystery', 'train.quantum_forest'), node('src', 'ingest.csv', { path: 'x.csv' })],
+        [edge('ab', 'a', 'b', 'report', 'in'), edge('ba', 'b', 'a', 'report', 'in'), edge('dangle', 'src', 'ghost')],
+      ),
+    );
+    const r = await plumb('validate', file, '--json');
+    expect(r.code).toBe(2);
+    const { problems } = JSON.parse(r.stdout) as { problems: { code: string; nodeId?: string; edgeId?: string }[] };
+    const codes = problems.map((p) => `${p.code}:${p.nodeId ?? p.edgeId}`);
+    expect(codes).toEqual(expect.arrayContaining(['cycle:a', 'cycle:b', 'unknown-node-type:mystery', 'dangling-edge:src']));
+    const text = await plumb('validate', file);
+    expect(text.code).toBe(2);
+    expect(text.stdout).toMatch(/node a: is part of a cycle/);
+    expect(text.stdout).toMatch(/node mystery: unknown node type "train\.quantum_forest"/);
+    expect(text.stdout).toMatch(/edge dangle.*"ghost"/);
+  });
+
+  it('refuses a truncated file with a one-line reason', async () => {
+    const text = await readFile(EXAMPLE, 'utf8');
+    const file = await writeDoc('truncated.plumb', text.slice(0, Math.floor(text.length / 2)));
+    const r = await plumb('validate', file);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/truncated\.plumb not valid JSON \(unexpected end of file at line \d+(, column \d+)? - the file looks truncated\)/);
+  });
+
+  it('refuses a non-JSON file with a one-line reason', async () => {
+    const file = await writeDoc('notes.plumb', 'name: my pipeline\nnodes: []\n');
+    const r = await plumb('validate', file);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/notes\.plumb not valid JSON \(line 1, column 1/);
+  });
+
+  it('refuses a file of a newer format version instead of half-reading it', async () => {
+    const newer = { ...(JSON.parse(await readFile(EXAMPLE, 'utf8')) as object), version: 2, futureField: { lanes: [] } };
+    const file = await writeDoc('newer.plumb', newer);
+    for (const cmd of ['validate', 'run']) {
+      const r = await plumb(cmd, file, '--json');
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/was saved by a newer Plumb \(format version 2; this version reads up to 1\)/);
+    }
+  });
+});
+
+describe('plumb (usage)', () => {
+  it('lists the catalogue with ports and params', async () => {
+    const r = await plumb('nodes', '--json');
+    expect(r.code).toBe(0);
+    const specs = JSON.parse(r.stdout) as { type: string; outputs: { name: string }[]; params: { name: string }[] }[];
+    expect(specs.map((s) => s.type)).toEqual(expect.arrayContaining(['ingest.csv', 'validate.profile']));
+    const csv = specs.find((s) => s.type === 'ingest.csv')!;
+    expect(csv.outputs.map((p) => p.name)).toEqual(['out', 'rejected']);
+    expect(csv.params.map((p) => p.name)).toEqual(['path', 'delimiter', 'header', 'nullValues', 'badRows']);
+  });
+
+  it('exits 2 with a one-line reason on bad usage', async () => {
+    for (const args of [['frobnicate'], ['run'], ['run', EXAMPLE, '--bogus'], ['serve', '--port', 'abc']]) {
+      const r = await plumb(...args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+    }
+  });
+});

@@ -1,0 +1,51 @@
+import { createContext, useContext, type ReactNode } from 'react';
+import { useStore } from 'zustand';
+import type { AppCommands } from '../commands/app-commands.js';
+import type { AppState, AppStore } from '../state/store.js';
+import type { Controller } from './controller.js';
+
+export interface AppServices {
+  readonly store: AppStore;
+  readonly controller: Controller;
+  readonly commands: AppCommands;
+}
+
+const ServicesContext = createContext<AppServices | null>(null);
+
+export function ServicesProvider({ services, children }: { services: AppServices; children: ReactNode }) {
+  return <ServicesContext.Provider value={services}>{children}</ServicesContext.Provider>;
+}
+
+function useServices(): AppServices {
+  const services = useContext(ServicesContext);
+  if (!services) throw new Error('ServicesProvider is missing above this component');
+  return services;
+}
+
+/** Subscribes to one narrow slice of the store; pass useShallow(...) for objects and arrays. */
+export function useApp<T>(selector: (state: AppState) => T): T {
+  return useStore(useServices().store, selector);
+}
+
+type ActionKeys = { [K in keyof AppState]: AppState[K] extends (...args: never[]) => unknown ? K : never }[keyof AppState];
+export type AppActions = Pick<AppState, ActionKeys>;
+
+/** The store's actions; they never change, so reading them does not subscribe. */
+export function useActions(): AppActions {
+  return useServices().store.getState();
+}
+
+export function useController(): Controller {
+  return useServices().controller;
+}
+
+export function useCommands(): AppCommands {
+  return useServices().commands;
+}
+
+export function useHistory(): { canUndo: boolean; canRedo: boolean } {
+  const { store } = useServices();
+  const canUndo = useStore(store.temporal, (t) => t.pastStates.length > 0);
+  const canRedo = useStore(store.temporal, (t) => t.futureStates.length > 0);
+  return { canUndo, canRedo };
+}

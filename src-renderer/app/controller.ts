@@ -1,0 +1,237 @@
+import type { ApiMethod, ApiRequest, ApiResponse } from '../../src-shared/api/contract.js';
+import { BridgeError, type Bridge } from '../bridge/bridge.js';
+import { isRunActive, outputKey } from '../state/run-slice.js';
+import { selectDirty } from '../state/selectors.js';
+import type { AppStore } from '../state/store.js';
+
+/**
+ * The app's use cases (open, save, run, ...) over the bridge and the store. Commands call these;
+ * components never call the bridge themselves.
+ */
+export interface Controller {
+  start(): () => void;
+  newDocument(): Promise<void>;
+  open(): Promise<void>;
+  openPath(path: string, opts?: { confirmed?: boolean }): Promise<boolean>;
+  save(): Promise<boolean>;
+  saveAs(): Promise<boolean>;
+  saveTo(path: string): Promise<boolean>;
+  recentFiles(): Promise<string[]>;
+  runAll(): Promise<void>;
+  cancelRun(): Promise<void>;
+  loadOutput(runId: string, node: string, port: string): Promise<void>;
+  deleteSelection(): void;
+  /** Asks the user through the in-app confirm dialog. */
+  confirm(title: string, message: string, confirmLabel: string): Promise<boolean>;
+  answerConfirm(id: number, ok: boolean): void;
+  reportError(error: unknown): void;
+}
+
+export function suggestedFileName(name: string): string {
+  const slug = name
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  return `${slug || 'untitled'}.plumb`;
+}
+
+/** Where an in-app "save as" proposes to write: beside the current file, else in the home folder. */
+export function suggestedSavePath(currentPath: string | null, home: string | null, name: string): string {
+  if (currentPath) return currentPath;
+  const file = suggestedFileName(name);
+  if (!home) return file;
+  const sep = home.includes('\\') && !home.includes('/') ? '\\' : '/';
+  return `${home.replace(/[\\/]+$/, '')}${sep}${file}`;
+}
+
+export function createController(bridge: Bridge, store: AppStore): Controller {
+  const state = () => store.getState();
+  const confirms = new Map<number, (ok: boolean) => void>();
+  let confirmSeq = 0;
+
+  const call = <M extends ApiMethod>(method: M, request: ApiRequest<M>): Promise<ApiResponse<M>> =>
+    bridge.call(method, request);
+
+  const reportError = (error: unknown): void => {
+    if (error instanceof BridgeError) state().pushToast('error', error.message, error.details);
+    else state().pushToast('error', error instanceof Error ? error.message : String(error));
+  };
+
+  const confirm = (title: string, message: string, confirmLabel: string): Promise<boolean> => {
+    const id = ++confirmSeq;
+    // A second question replaces an unanswered first one; the first counts as "no".
+    for (const [otherId, resolve] of confirms) {
+      confirms.delete(otherId);
+      resolve(false);
+    }
+    state().showDialog({ kind: 'confirm', id, title, message, confirmLabel });
+    return new Promise((resolve) => confirms.set(id, resolve));
+  };
+
+  const mayDiscard = async (): Promise<boolean> => {
+    if (!selectDirty(state())) return true;
+    return confirm(
+      'Discard unsaved changes?',
+      `"${state().document.name}" has changes that are not saved. They will be lost.`,
+      'Discard changes',
+    );
+  };
+
+  const openPath = async (path: string, opts: { confirmed?: boolean } = {}): Promise<boolean> => {
+    if (!opts.confirmed && !(await mayDiscard())) return false;
+    try {
+      const opened = await call('document.open', { path });
+      state().loadDocument({ document: opened.document, path: opened.path, hash: opened.hash });
+      if (opened.migratedFrom !== undefined) {
+        state().pushToast(
+          'info',
+          `Upgraded from format version ${opened.migratedFrom}; saving writes the current version.`,
+        );
+      }
+      return true;
+    } catch (e) {
+      reportError(e);
+      return false;
+    }
+  };
+
+  const saveTo = async (path: string): Promise<boolean> => {
+    const { document, path: currentPath, hash } = state();
+    try {
+      // The known hash only protects the file we opened; a new path is the user's explicit choice.
+      const expectedHash = path === currentPath ? hash : null;
+      const saved = await call('document.save', { path, document, expectedHash });
+      state().markSaved({ path: saved.path, hash: saved.hash, document });
+      return true;
+    } catch (e) {
+      reportError(e);
+      return false;
+    }
+  };
+
+  const saveAs = async (): Promise<boolean> => {
+    const info = state().appInfo;
+    if (info?.nativeDialogs) {
+      try {
+        const chosen = await call('dialog.save', { suggestedName: suggestedFileName(state().document.name) });
+        return chosen.path ? saveTo(chosen.path) : false;
+      } catch (e) {
+        reportError(e);
+        return false;
+      }
+    }
+    state().showDialog({ kind: 'saveAs' });
+    return false;
+  };
+
+  return {
+    start() {
+      const offEvents = bridge.onEvent((event) => state().applyEvent(event));
+      const offConnection = bridge.onConnection((c) => state().setConnection(c));
+      void (async () => {
+        try {
+          const info = await call('app.info', {});
+          state().setAppInfo(info);
+          if (info.initialPath) await openPath(info.initialPath, { confirmed: true });
+        } catch (e) {
+          reportError(e);
+        }
+      })();
+      return () => {
+        offEvents();
+        offConnection();
+      };
+    },
+
+    async newDocument() {
+      if (!(await mayDiscard())) return;
+      state().newDocument();
+    },
+
+    async open() {
+      if (!(await mayDiscard())) return;
+      if (state().appInfo?.nativeDialogs) {
+        try {
+          const chosen = await call('dialog.open', {});
+          if (chosen.path) await openPath(chosen.path, { confirmed: true });
+        } catch (e) {
+          reportError(e);
+        }
+        return;
+      }
+      state().showDialog({ kind: 'open' });
+    },
+
+    openPath,
+    saveTo,
+    saveAs,
+
+    async save() {
+      const { path } = state();
+      return path ? saveTo(path) : saveAs();
+    },
+
+    async recentFiles() {
+      try {
+        return (await call('document.recent', {})).paths;
+      } catch (e) {
+        reportError(e);
+        return [];
+      }
+    },
+
+    async runAll() {
+      if (isRunActive(state().run.status)) return;
+      const { document, path } = state();
+      state().runRequested();
+      try {
+        const { runId } = await call('run.start', { document, path });
+        state().runStarted(runId);
+      } catch (e) {
+        state().runStartFailed(e instanceof Error ? e.message : String(e));
+        reportError(e);
+      }
+    },
+
+    async cancelRun() {
+      const { runId, status } = state().run;
+      if (!runId || !isRunActive(status)) return;
+      try {
+        await call('run.cancel', { runId });
+      } catch (e) {
+        reportError(e);
+      }
+    },
+
+    async loadOutput(runId, node, port) {
+      const key = outputKey(runId, node, port);
+      const current = state().outputs[key];
+      if (current && current.state !== 'error') return;
+      state().setOutput(key, { state: 'loading' });
+      try {
+        const data = await call('run.output', { runId, node, port });
+        state().setOutput(key, { state: 'loaded', data });
+      } catch (e) {
+        state().setOutput(key, { state: 'error', message: e instanceof Error ? e.message : String(e) });
+      }
+    },
+
+    deleteSelection() {
+      const { selectedNodeId, selectedEdgeId } = state();
+      if (selectedNodeId) state().deleteElements({ nodes: [selectedNodeId] });
+      else if (selectedEdgeId) state().deleteElements({ edges: [selectedEdgeId] });
+      state().select(null);
+    },
+
+    confirm,
+    answerConfirm(id, ok) {
+      const resolve = confirms.get(id);
+      confirms.delete(id);
+      const dialog = state().dialog;
+      if (dialog?.kind === 'confirm' && dialog.id === id) state().closeDialog();
+      resolve?.(ok);
+    },
+    reportError,
+  };
+}

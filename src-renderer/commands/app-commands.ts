@@ -1,0 +1,82 @@
+import type { Controller } from '../app/controller.js';
+import { isRunActive } from '../state/run-slice.js';
+import type { AppStore } from '../state/store.js';
+import { createCommandRegistry, type Command, type CommandRegistry } from './registry.js';
+
+export interface CommandContext {
+  readonly store: AppStore;
+  readonly controller: Controller;
+}
+
+export type AppCommands = CommandRegistry<CommandContext>;
+
+/** The commands the Electron menu sends (see src-main/hosts/electron/menu.ts). */
+export const MENU_COMMANDS = ['file.new', 'file.open', 'file.openPath', 'file.save', 'file.saveAs'] as const;
+
+const runStatus = (ctx: CommandContext) => ctx.store.getState().run.status;
+
+export const APP_COMMANDS: readonly Command<CommandContext>[] = [
+  { id: 'file.new', label: 'New', shortcuts: ['Mod+N'], perform: (c) => c.controller.newDocument() },
+  { id: 'file.open', label: 'Open…', shortcuts: ['Mod+O'], perform: (c) => c.controller.open() },
+  {
+    id: 'file.openPath',
+    label: 'Open recent',
+    perform: async (c, arg) => {
+      if (typeof arg === 'string' && arg) await c.controller.openPath(arg);
+    },
+  },
+  { id: 'file.save', label: 'Save', shortcuts: ['Mod+S'], perform: async (c) => void (await c.controller.save()) },
+  {
+    id: 'file.saveAs',
+    label: 'Save As…',
+    shortcuts: ['Shift+Mod+S'],
+    perform: async (c) => void (await c.controller.saveAs()),
+  },
+  {
+    id: 'edit.undo',
+    label: 'Undo',
+    shortcuts: ['Mod+Z'],
+    enabled: (c) => c.store.temporal.getState().pastStates.length > 0,
+    perform: (c) => c.store.getState().undo(),
+  },
+  {
+    id: 'edit.redo',
+    label: 'Redo',
+    shortcuts: ['Shift+Mod+Z', 'Ctrl+Y'],
+    enabled: (c) => c.store.temporal.getState().futureStates.length > 0,
+    perform: (c) => c.store.getState().redo(),
+  },
+  {
+    id: 'edit.delete',
+    label: 'Delete',
+    shortcuts: ['Delete', 'Backspace'],
+    enabled: (c) => {
+      const s = c.store.getState();
+      return s.selectedNodeId !== null || s.selectedEdgeId !== null;
+    },
+    perform: (c) => c.controller.deleteSelection(),
+  },
+  {
+    id: 'run.all',
+    label: 'Run',
+    shortcuts: ['Mod+Enter'],
+    enabled: (c) => !isRunActive(runStatus(c)),
+    perform: (c) => c.controller.runAll(),
+  },
+  {
+    id: 'run.cancel',
+    label: 'Cancel run',
+    shortcuts: ['Escape'],
+    enabled: (c) => isRunActive(runStatus(c)),
+    perform: (c) => c.controller.cancelRun(),
+  },
+];
+
+export function createAppCommands(ctx: CommandContext, isMac: boolean): AppCommands {
+  const registry = createCommandRegistry(ctx, {
+    isMac,
+    onError: (error) => ctx.controller.reportError(error),
+  });
+  for (const command of APP_COMMANDS) registry.register(command);
+  return registry;
+}

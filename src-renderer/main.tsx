@@ -1,0 +1,32 @@
+import '@xyflow/react/dist/style.css';
+import './styles.css';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { createController } from './app/controller.js';
+import { ServicesProvider } from './app/context.js';
+import { createBridge } from './bridge/index.js';
+import { createAppCommands, MENU_COMMANDS } from './commands/app-commands.js';
+import { App } from './components/App.js';
+import { createAppStore } from './state/store.js';
+
+// The composition root: the only place that knows which bridge, store and commands exist.
+const bridge = createBridge();
+const store = createAppStore();
+const controller = createController(bridge, store);
+const isMac = /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
+const commands = createAppCommands({ store, controller }, isMac);
+
+controller.start();
+bridge.onMenu((command, arg) => {
+  if ((MENU_COMMANDS as readonly string[]).includes(command)) void commands.dispatch(command, arg);
+});
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root element');
+createRoot(root).render(
+  <StrictMode>
+    <ServicesProvider services={{ store, controller, commands }}>
+      <App />
+    </ServicesProvider>
+  </StrictMode>,
+);

@@ -1,0 +1,99 @@
+import type { ApiResponse } from '../../src-shared/api/contract.js';
+import type { ConnectionState } from '../bridge/bridge.js';
+import type { XY } from './document-ops.js';
+import type { GetState, SetState } from './types.js';
+
+export type SideTab = 'inspector' | 'charts' | 'playground';
+
+export interface ConfirmRequest {
+  readonly id: number;
+  readonly title: string;
+  readonly message: string;
+  readonly confirmLabel: string;
+}
+
+export type Dialog =
+  | { readonly kind: 'open' }
+  | { readonly kind: 'saveAs' }
+  | ({ readonly kind: 'confirm' } & ConfirmRequest);
+
+export interface Toast {
+  readonly id: number;
+  readonly kind: 'error' | 'info';
+  readonly message: string;
+  readonly details: readonly string[];
+}
+
+export interface Size {
+  readonly width: number;
+  readonly height: number;
+}
+
+/** View state: never saved, never undone. */
+export interface UiSlice {
+  readonly selectedNodeId: string | null;
+  readonly selectedEdgeId: string | null;
+  readonly sideTab: SideTab;
+  readonly dialog: Dialog | null;
+  readonly toasts: readonly Toast[];
+  readonly connection: ConnectionState;
+  readonly appInfo: ApiResponse<'app.info'> | null;
+  /** Node sizes measured by the canvas; React Flow needs them handed back with the nodes. */
+  readonly measured: Readonly<Record<string, Size>>;
+  /** Positions of nodes being dragged, committed to the document once when the drag ends. */
+  readonly dragging: Readonly<Record<string, XY>>;
+
+  select(target: { node: string } | { edge: string } | null): void;
+  setSideTab(tab: SideTab): void;
+  showDialog(dialog: Dialog): void;
+  closeDialog(): void;
+  pushToast(kind: Toast['kind'], message: string, details?: readonly string[]): number;
+  dismissToast(id: number): void;
+  setConnection(state: ConnectionState): void;
+  setAppInfo(info: ApiResponse<'app.info'>): void;
+  setMeasured(sizes: Readonly<Record<string, Size>>): void;
+  setDragging(positions: Readonly<Record<string, XY>>): void;
+  endDrag(ids: readonly string[]): void;
+}
+
+const MAX_TOASTS = 4;
+let toastSeq = 0;
+
+export function createUiSlice(set: SetState, _get: GetState): UiSlice {
+  return {
+    selectedNodeId: null,
+    selectedEdgeId: null,
+    sideTab: 'inspector',
+    dialog: null,
+    toasts: [],
+    connection: 'connecting',
+    appInfo: null,
+    measured: {},
+    dragging: {},
+
+    select: (target) =>
+      set({
+        selectedNodeId: target && 'node' in target ? target.node : null,
+        selectedEdgeId: target && 'edge' in target ? target.edge : null,
+      }),
+    setSideTab: (sideTab) => set({ sideTab }),
+    showDialog: (dialog) => set({ dialog }),
+    closeDialog: () => set({ dialog: null }),
+    pushToast: (kind, message, details = []) => {
+      const id = ++toastSeq;
+      set((s) => ({ toasts: [...s.toasts, { id, kind, message, details }].slice(-MAX_TOASTS) }));
+      return id;
+    },
+    dismissToast: (id) => set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })),
+    setConnection: (connection) => set({ connection }),
+    setAppInfo: (appInfo) => set({ appInfo }),
+    setMeasured: (sizes) => set((s) => ({ measured: { ...s.measured, ...sizes } })),
+    setDragging: (positions) => set((s) => ({ dragging: { ...s.dragging, ...positions } })),
+    endDrag: (ids) =>
+      set((s) => {
+        const dragging = { ...s.dragging };
+        for (const id of ids) delete dragging[id];
+        return { dragging };
+      }),
+  };
+}

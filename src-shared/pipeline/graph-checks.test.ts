@@ -1,0 +1,283 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { catalogue, NODE_SPECS } from '../../nodes/index.js';
+import { createCatalogue } from '../nodes/catalogue.js';
+import type { NodeSpec, TableSchema } from '../nodes/spec.js';
+import type { Problem } from '../problems.js';
+import type { PipelineDocument, PipelineEdge, PipelineNode } from './document.js';
+import { checkGraph } from './graph-checks.js';
+
+const example = (): PipelineDocument =>
+  JSON.parse(readFileSync(new URL('../../examples/penguins-profile.plumb', import.meta.url), 'utf8'));
+
+let nextY = 0;
+function node(id: string, type: string, params: Record<string, unknown> = {}, typeVersion = 1): PipelineNode {
+  return { id, type, typeVersion, position: { x: 0, y: (nextY += 100) }, params };
+}
+function edge(id: string, from: string, fromPort: string, to: string, toPort: string): PipelineEdge {
+  return { id, from: { node: from, port: fromPort }, to: { node: to, port: toPort } };
+}
+function doc(nodes: PipelineNode[], edges: PipelineEdge[] = []): PipelineDocument {
+  return { format: 'plumb.pipeline', version: 1, id: 't', name: 't', description: '', nodes, edges };
+}
+const csv = (id: string, params: Record<string, unknown> = { path: 'x.csv' }) => node(id, 'ingest.csv', params);
+const profile = (id: string, params: Record<string, unknown> = {}) => node(id, 'validate.profile', params);
+
+/** Problems as compact tuples, easy to compare whole. */
+const brief = (problems: readonly Problem[]) => problems.map((p) => [p.code, p.nodeId, p.field ?? p.edgeId]);
+const codes = (problems: readonly Problem[]) => problems.map((p) => p.code);
+
+/** A test-only source whose output schema is known before running, as a Parquet reader's would be. */
+const PENGUIN_SCHEMA: TableSchema = {
+  kind: 'table',
+  columns: [
+    { name: 'species', type: 'VARCHAR' },
+    { name: 'body_mass_g', type: 'BIGINT' },
+  ],
+};
+const knownTable: NodeSpec = {
+  type: 'test.known_table',
+  version: 1,
+  category: 'ingestion',
+  title: 'Known table',
+  summary: 'test',
+  docs: 'test',
+  inputs: [],
+  outputs: [{ name: 'out', type: 'table' }],
+  params: [],
+  inferSchema: () => ({ outputs: { out: PENGUIN_SCHEMA } }),
+};
+/** A test-only table -> table node, so that a cycle can be wired with matching ports. */
+const passThrough: NodeSpec = {
+  type: 'test.pass',
+  version: 1,
+  category: 'feature',
+  title: 'Pass',
+  summary: 'test',
+  docs: 'test',
+  inputs: [{ name: 'in', type: 'table' }],
+  outputs: [{ name: 'out', type: 'table' }],
+  params: [],
+  inferSchema: (inputs) => ({ outputs: { out: inputs.in } }),
+};
+const withTestNodes = createCatalogue([...NODE_SPECS, knownTable, passThrough]);
+
+describe('checkGraph with the shipped catalogue', () => {
+  it('finds nothing wrong with the shipped example', () => {
+    const result = checkGraph(example(), catalogue);
+    expect(result.problems).toEqual([]);
+    expect(result.order).toEqual(['read_penguins', 'profile']);
+    // The CSV's columns are only known once it is read; the rejected port's are fixed.
+    expect(result.schemas.get('read_penguins')?.out).toBeUndefined();
+    expect(result.schemas.get('read_penguins')?.rejected?.kind).toBe('table');
+    expect(result.schemas.get('profile')).toEqual({ report: { kind: 'report' } });
+  });
+
+  it('orders nodes topologically whatever their order in the file', () => {
+    const d = doc(
+      [profile('p2'), profile('p1'), csv('b'), csv('a')],
+      [edge('e1', 'a', 'out', 'p1', 'in'), edge('e2', 'b', 'out', 'p2', 'in')],
+    );
+    const { problems, order } = checkGraph(d, catalogue);
+    expect(problems).toEqual([]);
+    expect(order).toHaveLength(4);
+    expect(order.indexOf('a')).toBeLessThan(order.indexOf('p1'));
+    expect(order.indexOf('b')).toBeLessThan(order.indexOf('p2'));
+    // Stable in document order among the ready nodes.
+    expect(order).toEqual(['b', 'a', 'p2', 'p1']);
+  });
+
+  it('orders a longer chain', () => {
+    const d = doc(
+      [node('c', 'test.pass'), node('b', 'test.pass'), node('src', 'test.known_table'), node('a', 'test.pass')],
+      [edge('e1', 'b', 'out', 'c', 'in'), edge('e2', 'a', 'out', 'b', 'in'), edge('e3', 'src', 'out', 'a', 'in')],
+    );
+    const { problems, order } = checkGraph(d, withTestNodes);
+    expect(problems).toEqual([]);
+    expect(order).toEqual(['src', 'a', 'b', 'c']);
+  });
+
+  it('reports a cycle on each node of the cycle, and not on a node merely downstream of it', () => {
+    const d = doc(
+      [node('src', 'test.known_table'), node('a', 'test.pass'), node('b', 'test.pass'), node('c', 'test.pass'), node('after', 'test.pass'), profile('end')],
+      [
+        edge('e0', 'src', 'out', 'a', 'in'), // wires a's input twice: also reported, not a cycle
+        edge('e1', 'a', 'out', 'b', 'in'),
+        edge('e2', 'b', 'out', 'c', 'in'),
+        edge('e3', 'c', 'out', 'a', 'in'),
+        edge('e4', 'c', 'out', 'after', 'in'),
+        edge('e5', 'after', 'out', 'end', 'in'),
+      ],
+    );
+    const { problems, order } = checkGraph(d, withTestNodes);
+    const cycle = problems.filter((p) => p.code === 'cycle');
+    expect(cycle.map((p) => p.nodeId).sort()).toEqual(['a', 'b', 'c']);
+    expect(cycle[0].message).toMatch(/cycle/);
+    expect(problems.filter((p) => p.nodeId === 'after' || p.nodeId === 'end')).toEqual([]);
+    // Nodes on or behind the cycle cannot be ordered; the source can.
+    expect(order).toEqual(['src']);
+  });
+
+  it('reports a two-node cycle with the shipped nodes too, besides the wrong port types', () => {
+    const d = doc([profile('p1'), profile('p2')], [edge('e1', 'p1', 'report', 'p2', 'in'), edge('e2', 'p2', 'report', 'p1', 'in')]);
+    const { problems } = checkGraph(d, catalogue);
+    expect(problems.filter((p) => p.code === 'cycle').map((p) => p.nodeId)).toEqual(['p1', 'p2']);
+    expect(problems.filter((p) => p.code === 'port-type-mismatch')).toHaveLength(2);
+  });
+
+  it('reports a self-loop as a cycle', () => {
+    const d = doc([node('a', 'test.pass')], [edge('e1', 'a', 'out', 'a', 'in')]);
+    expect(brief(checkGraph(d, withTestNodes).problems)).toEqual([['cycle', 'a', undefined]]);
+  });
+
+  it('reports an unknown node type, naming the node, and still checks the rest', () => {
+    const d = doc([csv('read'), node('mystery', 'ingest.excel'), profile('p', { columns: 3 })], [edge('e1', 'read', 'out', 'p', 'in')]);
+    const { problems } = checkGraph(d, catalogue);
+    expect(brief(problems)).toEqual([
+      ['unknown-node-type', 'mystery', undefined],
+      ['bad-param', 'p', 'columns'],
+    ]);
+    expect(problems[0].message).toContain('"ingest.excel"');
+  });
+
+  it('reports an unknown version of a known type, listing the known ones', () => {
+    const d = doc([node('read', 'ingest.csv', { path: 'x.csv' }, 7)]);
+    const { problems } = checkGraph(d, catalogue);
+    expect(brief(problems)).toEqual([['unknown-node-version', 'read', undefined]]);
+    expect(problems[0].message).toBe('"ingest.csv" has no version 7 (known: 1)');
+  });
+
+  it('reports a dangling edge', () => {
+    const d = doc([csv('read')], [edge('e1', 'read', 'out', 'gone', 'in')]);
+    const { problems } = checkGraph(d, catalogue);
+    expect(problems.map((p) => [p.code, p.edgeId, p.nodeId])).toEqual([['dangling-edge', 'e1', 'read']]);
+    expect(problems[0].message).toContain('"gone"');
+    const both = checkGraph(doc([], [edge('e2', 'x', 'out', 'y', 'in')]), catalogue).problems;
+    expect(codes(both)).toEqual(['dangling-edge']);
+    expect(both[0].message).toContain('"x" and "y"');
+  });
+
+  it('reports unknown ports on either end', () => {
+    const d = doc([csv('read'), profile('p')], [edge('e1', 'read', 'output', 'p', 'in')]);
+    const out = checkGraph(d, catalogue).problems;
+    expect(out.map((p) => [p.code, p.nodeId, p.edgeId])).toEqual([['unknown-port', 'read', 'e1']]);
+    expect(out[0].message).toContain('no output "output"');
+    const d2 = doc([csv('read'), profile('p')], [edge('e1', 'read', 'out', 'p', 'input')]);
+    const in2 = checkGraph(d2, catalogue).problems;
+    expect(in2.map((p) => [p.code, p.nodeId, p.field])).toEqual([
+      ['unknown-port', 'p', undefined],
+      ['missing-input', 'p', 'in'],
+    ]);
+    expect(in2[0].message).toContain('no input "input"');
+  });
+
+  it('refuses a report output wired into a table input, with both port types in the message', () => {
+    const d = doc(
+      [csv('read'), profile('p1'), profile('p2')],
+      [edge('e1', 'read', 'out', 'p1', 'in'), edge('e2', 'p1', 'report', 'p2', 'in')],
+    );
+    const { problems } = checkGraph(d, catalogue);
+    expect(problems.map((p) => [p.code, p.nodeId, p.edgeId])).toEqual([['port-type-mismatch', 'p2', 'e2']]);
+    expect(problems[0].message).toBe('cannot connect p1.report (report) to p2.in (table)');
+  });
+
+  it('reports an input wired twice', () => {
+    const d = doc([csv('a'), csv('b'), profile('p')], [edge('e1', 'a', 'out', 'p', 'in'), edge('e2', 'b', 'out', 'p', 'in')]);
+    const { problems } = checkGraph(d, catalogue);
+    expect(problems.map((p) => [p.code, p.nodeId, p.edgeId])).toEqual([['input-wired-twice', 'p', 'e2']]);
+    expect(problems[0].message).toContain('edges e1 and e2');
+  });
+
+  it('reports a required input left unconnected', () => {
+    const { problems } = checkGraph(doc([profile('p')]), catalogue);
+    expect(brief(problems)).toEqual([['missing-input', 'p', 'in']]);
+  });
+
+  it('reports duplicate node ids (and duplicate edge ids)', () => {
+    const d = doc([csv('read'), csv('read', { path: 'other.csv' }), profile('p')], [
+      edge('e1', 'read', 'out', 'p', 'in'),
+      edge('e1', 'read', 'rejected', 'p', 'in'),
+    ]);
+    const found = codes(checkGraph(d, catalogue).problems);
+    expect(found).toContain('duplicate-node-id');
+    expect(found).toContain('duplicate-edge-id');
+    expect(checkGraph(d, catalogue).problems.find((p) => p.code === 'duplicate-node-id')?.nodeId).toBe('read');
+  });
+
+  it('reports bad params per param: wrong type, unknown key, missing required, value not allowed', () => {
+    const d = doc([
+      csv('wrongType', { path: 'x.csv', header: 'yes' }),
+      csv('unknownKey', { path: 'x.csv', pth: 'y.csv' }),
+      csv('missingPath', {}),
+      csv('emptyPath', { path: '' }),
+      csv('badEnum', { path: 'x.csv', badRows: 'ignore' }),
+      csv('badList', { path: 'x.csv', nullValues: 'NA' }),
+    ]);
+    const { problems } = checkGraph(d, catalogue);
+    expect(brief(problems)).toEqual([
+      ['bad-param', 'wrongType', 'header'],
+      ['bad-param', 'unknownKey', 'pth'],
+      ['bad-param', 'missingPath', 'path'],
+      ['bad-param', 'emptyPath', 'path'],
+      ['bad-param', 'badEnum', 'badRows'],
+      ['bad-param', 'badList', 'nullValues'],
+    ]);
+    const message = (id: string) => problems.find((p) => p.nodeId === id)!.message;
+    expect(message('wrongType')).toBe('First row is a header must be a boolean (got a string)');
+    expect(message('unknownKey')).toBe('unknown param "pth"');
+    expect(message('missingPath')).toBe('File is required');
+    expect(message('badEnum')).toBe('Bad rows must be one of fail, skip, reject');
+  });
+
+  it('reports a delimiter that is neither auto nor one character, from inferSchema', () => {
+    const { problems } = checkGraph(doc([csv('read', { path: 'x.csv', delimiter: ';;' })]), catalogue);
+    expect(brief(problems)).toEqual([['bad-reference', 'read', 'delimiter']]);
+    expect(checkGraph(doc([csv('read', { path: 'x.csv', delimiter: '\\t' })]), catalogue).problems).toEqual([]);
+  });
+});
+
+describe('checkGraph: column references through inferSchema', () => {
+  it('reports validate.profile columns that the upstream schema lacks', () => {
+    const d = doc(
+      [node('src', 'test.known_table'), profile('p', { columns: ['species', 'bill_length_mm', 'island'] })],
+      [edge('e1', 'src', 'out', 'p', 'in')],
+    );
+    const { problems, schemas } = checkGraph(d, withTestNodes);
+    expect(schemas.get('src')?.out).toEqual(PENGUIN_SCHEMA);
+    expect(brief(problems)).toEqual([
+      ['bad-reference', 'p', 'columns'],
+      ['bad-reference', 'p', 'columns'],
+    ]);
+    expect(problems.map((p) => p.message)).toEqual([
+      'column "bill_length_mm" is not in the input',
+      'column "island" is not in the input',
+    ]);
+  });
+
+  it('accepts columns that exist, also through a node that passes its schema on', () => {
+    const d = doc(
+      [node('src', 'test.known_table'), node('mid', 'test.pass'), profile('p', { columns: ['body_mass_g'] })],
+      [edge('e1', 'src', 'out', 'mid', 'in'), edge('e2', 'mid', 'out', 'p', 'in')],
+    );
+    const { problems, schemas } = checkGraph(d, withTestNodes);
+    expect(problems).toEqual([]);
+    expect(schemas.get('mid')?.out).toEqual(PENGUIN_SCHEMA);
+  });
+
+  it('does not guess when the upstream columns are unknown before running', () => {
+    const d = doc([csv('read'), profile('p', { columns: ['anything'] })], [edge('e1', 'read', 'out', 'p', 'in')]);
+    expect(checkGraph(d, catalogue).problems).toEqual([]);
+  });
+
+  it('turns an inferSchema that throws into a problem on that node only', () => {
+    const broken: NodeSpec = { ...passThrough, type: 'test.broken', inferSchema: () => { throw new Error('boom'); } };
+    const cat = createCatalogue([...NODE_SPECS, knownTable, broken]);
+    const d = doc(
+      [node('src', 'test.known_table'), node('b', 'test.broken'), profile('p', { columns: ['x'] })],
+      [edge('e1', 'src', 'out', 'b', 'in'), edge('e2', 'b', 'out', 'p', 'in')],
+    );
+    const { problems } = checkGraph(d, cat);
+    expect(brief(problems)).toEqual([['infer-failed', 'b', undefined]]);
+    expect(problems[0].message).toContain('boom');
+  });
+});
