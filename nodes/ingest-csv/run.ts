@@ -34,9 +34,16 @@ export const runIngestCsv: NodeRunFn = async (ctx, _inputs, params) => {
     throw new NodeError(`${name}: ${firstLine(e)}`);
   }
 
-  const rejects = await ctx.db.objects(
-    `SELECT line, column_name, error_type, error_message AS error, csv_line FROM reject_errors ORDER BY line`,
-  );
+  // DuckDB records one error per problem, so a line can have several (two values that do not
+  // fit, or a bad value and an extra field): count and route lines, not errors, or the rejected
+  // rows and the kept ones would not add up to the rows of the file.
+  const badLines = `SELECT line::BIGINT AS line,
+      string_agg(column_name, ', ' ORDER BY column_idx) AS column_name,
+      array_to_string(list_sort(list_distinct(list(error_type::VARCHAR))), ', ') AS error_type,
+      string_agg(error_message, '; ' ORDER BY column_idx) AS error,
+      any_value(csv_line) AS csv_line
+    FROM reject_errors GROUP BY line`;
+  const rejects = await ctx.db.objects(`${badLines} ORDER BY line`);
   const policy = String(params.badRows ?? 'fail');
   if (rejects.length > 0) {
     const named = rejects
@@ -60,8 +67,7 @@ export const runIngestCsv: NodeRunFn = async (ctx, _inputs, params) => {
   const rejected = ctx.tempPath('.parquet');
   const keep = policy === 'reject' ? '' : 'WHERE false';
   await ctx.db.run(
-    `COPY (SELECT line::BIGINT AS line, column_name, error_type::VARCHAR AS error_type, error_message AS error, csv_line
-           FROM reject_errors ${keep} ORDER BY line) TO ${quoteOwnPath(rejected)} (FORMAT parquet)`,
+    `COPY (SELECT * FROM (${badLines}) ${keep} ORDER BY line) TO ${quoteOwnPath(rejected)} (FORMAT parquet)`,
   );
   ctx.progress(1);
   return {

@@ -3,7 +3,17 @@ import { describe, expect, it } from 'vitest';
 import { emptyDocument, PIPELINE_FORMAT, PIPELINE_VERSION, PipelineDocument } from './document.js';
 
 const examplePath = new URL('../../examples/penguins-profile.plumb', import.meta.url);
-const example = (): Record<string, any> => JSON.parse(readFileSync(examplePath, 'utf8'));
+const example = (): PipelineDocument => JSON.parse(readFileSync(examplePath, 'utf8'));
+
+/** Breaks a document on purpose: sets the value at `path`, or deletes it when `value` is omitted. */
+function poke(target: unknown, path: readonly (string | number)[], ...value: [unknown?]): void {
+  let cur = target as Record<string | number, unknown>;
+  for (const key of path.slice(0, -1)) cur = cur[key] as Record<string | number, unknown>;
+  const last = path[path.length - 1];
+  if (value.length === 0) delete cur[last];
+  else cur[last] = value[0];
+}
+
 
 /** The zod issue paths of a parse that must fail, joined with dots for readable assertions. */
 function issuePaths(value: unknown): string[] {
@@ -39,10 +49,10 @@ describe('PipelineDocument schema', () => {
   it('rejects unknown keys at every level instead of dropping them', () => {
     expect(issuePaths({ ...example(), extra: 1 })).toEqual(['']);
     const doc = example();
-    doc.nodes[1].colour = 'red';
+    poke(doc, ['nodes', 1, 'colour'], 'red');
     expect(issuePaths(doc)).toEqual(['nodes.1']);
     const doc2 = example();
-    doc2.edges[0].from.socket = 'x';
+    poke(doc2, ['edges', 0, 'from', 'socket'], 'x');
     expect(issuePaths(doc2)).toEqual(['edges.0.from']);
   });
 
@@ -58,7 +68,7 @@ describe('PipelineDocument schema', () => {
 
   it('rejects non-finite or missing positions and non-integer type versions', () => {
     const doc = example();
-    doc.nodes[0].position = { x: 1 };
+    poke(doc, ['nodes', 0, 'position'], { x: 1 });
     doc.nodes[1].typeVersion = 1.5;
     expect(issuePaths(doc).sort()).toEqual(['nodes.0.position.y', 'nodes.1.typeVersion']);
     // JSON has no Infinity, but a document built in code can carry one.
@@ -74,7 +84,7 @@ describe('PipelineDocument schema', () => {
 
   it('requires params on every node, even when empty', () => {
     const doc = example();
-    delete doc.nodes[1].params;
+    poke(doc, ['nodes', 1, 'params']);
     expect(issuePaths(doc)).toEqual(['nodes.1.params']);
   });
 });

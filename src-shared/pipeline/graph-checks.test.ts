@@ -125,6 +125,33 @@ describe('checkGraph with the shipped catalogue', () => {
     expect(problems.filter((p) => p.code === 'port-type-mismatch')).toHaveLength(2);
   });
 
+  it('names each node\'s own loop when there are two separate cycles', () => {
+    const d = doc(
+      [node('a', 'test.pass'), node('x', 'test.pass'), node('b', 'test.pass'), node('y', 'test.pass')],
+      [edge('e1', 'a', 'out', 'b', 'in'), edge('e2', 'b', 'out', 'a', 'in'), edge('e3', 'x', 'out', 'y', 'in'), edge('e4', 'y', 'out', 'x', 'in')],
+    );
+    const cycle = checkGraph(d, withTestNodes).problems.filter((p) => p.code === 'cycle');
+    expect(cycle.map((p) => [p.nodeId, p.message])).toEqual([
+      ['a', 'is part of a cycle (a -> b); a pipeline must flow one way'],
+      ['x', 'is part of a cycle (x -> y); a pipeline must flow one way'],
+      ['b', 'is part of a cycle (a -> b); a pipeline must flow one way'],
+      ['y', 'is part of a cycle (x -> y); a pipeline must flow one way'],
+    ]);
+  });
+
+  it('checks a 10,000-node cycle (the most a file may hold) with short messages', () => {
+    const n = 10_000;
+    const nodes = Array.from({ length: n }, (_, i) => node(`n${i}`, 'test.pass'));
+    const edges = nodes.map((_, i) => edge(`e${i}`, `n${i}`, 'out', `n${(i + 1) % n}`, 'in'));
+    const { problems, order } = checkGraph(doc(nodes, edges), withTestNodes);
+    expect(order).toEqual([]);
+    expect(problems).toHaveLength(n);
+    expect(new Set(problems.map((p) => p.code))).toEqual(new Set(['cycle']));
+    expect(problems[0].message).toBe(
+      'is part of a cycle (n0 -> n1 -> n2 -> n3 -> n4 -> n5 -> n6 -> n7 -> ... (10000 nodes)); a pipeline must flow one way',
+    );
+  });
+
   it('reports a self-loop as a cycle', () => {
     const d = doc([node('a', 'test.pass')], [edge('e1', 'a', 'out', 'a', 'in')]);
     expect(brief(checkGraph(d, withTestNodes).problems)).toEqual([['cycle', 'a', undefined]]);

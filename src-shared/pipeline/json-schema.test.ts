@@ -4,10 +4,21 @@ import { readFileSync } from 'node:fs';
 // schema means what the zod definition means, which asserting on its structure could not.
 import Ajv2020 from 'ajv/dist/2020';
 import { describe, expect, it } from 'vitest';
+import type { PipelineDocument } from './document.js';
 import { pipelineJsonSchema } from './json-schema.js';
 
 const exampleText = readFileSync(new URL('../../examples/penguins-profile.plumb', import.meta.url), 'utf8');
-const example = (): Record<string, any> => JSON.parse(exampleText);
+const example = (): PipelineDocument => JSON.parse(exampleText);
+
+/** Breaks a document on purpose: sets the value at `path`, or deletes it when `value` is omitted. */
+function poke(target: unknown, path: readonly (string | number)[], ...value: [unknown?]): void {
+  let cur = target as Record<string | number, unknown>;
+  for (const key of path.slice(0, -1)) cur = cur[key] as Record<string | number, unknown>;
+  const last = path[path.length - 1];
+  if (value.length === 0) delete cur[last];
+  else cur[last] = value[0];
+}
+
 const committedUrl = new URL('../../schemas/plumb.pipeline.schema.json', import.meta.url);
 
 function validator() {
@@ -17,13 +28,19 @@ function validator() {
 
 describe('pipelineJsonSchema', () => {
   it('is a draft 2020-12 schema with an id, pinning the format', () => {
-    const schema = pipelineJsonSchema() as Record<string, any>;
+    const schema = pipelineJsonSchema() as {
+      $schema: string;
+      $id: string;
+      required: string[];
+      additionalProperties: boolean;
+      properties: Record<string, { const?: unknown; items?: { required: string[] } }>;
+    };
     expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
     expect(schema.$id).toMatch(/^https:\/\/.+plumb\.pipeline\.v1\.json$/);
     expect(schema.properties.format.const).toBe('plumb.pipeline');
     expect(schema.properties.version.const).toBe(1);
     expect(schema.required).toEqual(['format', 'version', 'id', 'name', 'description', 'nodes', 'edges']);
-    expect(schema.properties.nodes.items.required).toEqual(['id', 'type', 'typeVersion', 'position', 'params']);
+    expect(schema.properties.nodes.items?.required).toEqual(['id', 'type', 'typeVersion', 'position', 'params']);
     expect(schema.additionalProperties).toBe(false);
   });
 
@@ -44,19 +61,20 @@ describe('pipelineJsonSchema', () => {
 
   it('rejects broken documents, naming where', () => {
     const validate = validator();
-    const cases: [string, (doc: Record<string, any>) => void, string][] = [
-      ['wrong format', (d) => (d.format = 'other'), '/format'],
-      ['newer version', (d) => (d.version = 2), '/version'],
-      ['position not a number', (d) => (d.nodes[1].position.x = 'left'), '/nodes/1/position/x'],
-      ['fractional type version', (d) => (d.nodes[0].typeVersion = 1.5), '/nodes/0/typeVersion'],
-      ['bad node id', (d) => (d.nodes[0].id = 'has space'), '/nodes/0/id'],
-      ['unknown key on a node', (d) => (d.nodes[0].colour = 'red'), '/nodes/0'],
-      ['edge without a target', (d) => delete d.edges[0].to, '/edges/0'],
-      ['params not an object', (d) => (d.nodes[1].params = []), '/nodes/1/params'],
+    // [what, path to break, value (none: delete it), where Ajv must point]
+    const cases: [string, (string | number)[], unknown[], string][] = [
+      ['wrong format', ['format'], ['other'], '/format'],
+      ['newer version', ['version'], [2], '/version'],
+      ['position not a number', ['nodes', 1, 'position', 'x'], ['left'], '/nodes/1/position/x'],
+      ['fractional type version', ['nodes', 0, 'typeVersion'], [1.5], '/nodes/0/typeVersion'],
+      ['bad node id', ['nodes', 0, 'id'], ['has space'], '/nodes/0/id'],
+      ['unknown key on a node', ['nodes', 0, 'colour'], ['red'], '/nodes/0'],
+      ['edge without a target', ['edges', 0, 'to'], [], '/edges/0'],
+      ['params not an object', ['nodes', 1, 'params'], [[]], '/nodes/1/params'],
     ];
-    for (const [what, breakIt, where] of cases) {
+    for (const [what, path, value, where] of cases) {
       const doc = example();
-      breakIt(doc);
+      poke(doc, path, ...(value as [unknown?]));
       expect(validate(doc), what).toBe(false);
       expect(validate.errors?.map((e) => e.instancePath), what).toContain(where);
     }

@@ -1,10 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parsePipelineText, type LoadResult } from './load.js';
+import type { PipelineDocument } from './document.js';
 import type { Migration } from './migrations.js';
 
 const exampleText = readFileSync(new URL('../../examples/penguins-profile.plumb', import.meta.url), 'utf8');
-const example = (): Record<string, any> => JSON.parse(exampleText);
+const example = (): PipelineDocument => JSON.parse(exampleText);
+
+/** Breaks a document on purpose: sets the value at `path`, or deletes it when `value` is omitted. */
+function poke(target: unknown, path: readonly (string | number)[], ...value: [unknown?]): void {
+  let cur = target as Record<string | number, unknown>;
+  for (const key of path.slice(0, -1)) cur = cur[key] as Record<string | number, unknown>;
+  const last = path[path.length - 1];
+  if (value.length === 0) delete cur[last];
+  else cur[last] = value[0];
+}
+
 
 /** The reason of a load that must be refused; fails the test if the load succeeded. */
 function refused(result: LoadResult): string {
@@ -89,7 +100,7 @@ describe('parsePipelineText: what is not a pipeline is refused with one line', (
 
   it('names the path of a structural error with the node id', () => {
     const doc = example();
-    doc.nodes[1].position = { x: 'left', y: 0 };
+    poke(doc, ['nodes', 1, 'position', 'x'], 'left');
     const result = parsePipelineText(JSON.stringify(doc));
     const reason = refused(result);
     expect(reason).toMatch(/^is not a valid pipeline: nodes\[1\] \(id "profile"\)\.position\.x: /);
@@ -98,7 +109,7 @@ describe('parsePipelineText: what is not a pipeline is refused with one line', (
 
   it('names a missing field by its path, and counts the other problems', () => {
     const doc = example();
-    delete doc.nodes[1].position;
+    poke(doc, ['nodes', 1, 'position']);
     doc.edges[0].to.port = '';
     const result = parsePipelineText(JSON.stringify(doc));
     const reason = refused(result);
@@ -112,7 +123,7 @@ describe('parsePipelineText: what is not a pipeline is refused with one line', (
 
   it('refuses unknown fields rather than dropping them silently', () => {
     const doc = example();
-    doc.nodes[0].colour = 'red';
+    poke(doc, ['nodes', 0, 'colour'], 'red');
     expect(refused(parsePipelineText(JSON.stringify(doc)))).toMatch(/nodes\[0\] \(id "read_penguins"\)/);
   });
 
