@@ -35,6 +35,11 @@ export function useActions(): AppActions {
   return useServices().store.getState();
 }
 
+/** A non-subscribing read for event handlers that need the latest state at the moment they run. */
+export function useGetState(): () => AppState {
+  return useServices().store.getState;
+}
+
 export function useController(): Controller {
   return useServices().controller;
 }

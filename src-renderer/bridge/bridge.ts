@@ -57,13 +57,14 @@ export function readEnvelope<M extends ApiMethod>(method: M, raw: unknown): ApiR
     const { code, message, details } = envelope.data.error;
     throw new BridgeError(code, message, details ?? []);
   }
-  const schema: z.ZodType<ApiResponse<M>> = API[method].response as z.ZodType<ApiResponse<M>>;
+  const schema: z.ZodType = API[method].response;
   const parsed = schema.safeParse(envelope.data.result);
   if (!parsed.success) {
     const details = parsed.error.issues.map((i) => `${i.path.join('.') || '(result)'}: ${i.message}`);
     throw new BridgeError('bad-response', `${method}: unexpected reply from the host (${details[0]})`, details);
   }
-  return parsed.data;
+  // The schema is API[method].response, whose output type ApiResponse<M> is by definition.
+  return parsed.data as ApiResponse<M>;
 }
 
 /** An event that does not match the contract is dropped: the stream must not crash the UI. */

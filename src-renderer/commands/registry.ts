@@ -73,8 +73,9 @@ function displayShortcut(shortcut: string, isMac: boolean): string {
   const key = norm.pop()!;
   const keyLabel = key.length === 1 ? key.toUpperCase() : key[0]!.toUpperCase() + key.slice(1);
   if (isMac) {
-    const symbols: Record<string, string> = { ctrl: '⌃', alt: '⌥', shift: '⇧', meta: '⌘' };
-    return norm.map((m) => symbols[m]).join('') + keyLabel;
+    // macOS writes modifiers in a fixed order: Control, Option, Shift, Command.
+    const symbols: [string, string][] = [['ctrl', '⌃'], ['alt', '⌥'], ['shift', '⇧'], ['meta', '⌘']];
+    return symbols.filter(([m]) => norm.includes(m)).map(([, s]) => s).join('') + keyLabel;
   }
   const names: Record<string, string> = { ctrl: 'Ctrl', alt: 'Alt', shift: 'Shift', meta: 'Meta' };
   return [...norm.map((m) => names[m]), keyLabel].join('+');

@@ -168,3 +168,28 @@ export function connect(doc: PipelineDocument, catalogue: Catalogue, conn: Conne
   const kept = doc.edges.filter((e) => !(e.to.node === conn.to.node && e.to.port === conn.to.port));
   return { ok: true, document: { ...doc, edges: [...kept, edge] }, edgeId: edge.id };
 }
+
+export interface Rect {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/**
+ * The first place at or below `wanted` where a box of `size` overlaps none of `taken`, so a node
+ * added by clicking never hides another node (or its handles).
+ */
+export function freeSpot(wanted: XY, size: { width: number; height: number }, taken: readonly Rect[], gap = 24): XY {
+  const overlaps = (p: XY): Rect | undefined =>
+    taken.find(
+      (r) => p.x < r.x + r.width + gap && p.x + size.width + gap > r.x && p.y < r.y + r.height + gap && p.y + size.height + gap > r.y,
+    );
+  let p = wanted;
+  for (let i = 0; i < 200; i++) {
+    const hit = overlaps(p);
+    if (!hit) return p;
+    p = { x: p.x, y: hit.y + hit.height + gap };
+  }
+  return p;
+}

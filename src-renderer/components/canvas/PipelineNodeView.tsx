@@ -1,0 +1,90 @@
+import { Handle, Position, type NodeProps } from '@xyflow/react';
+import { memo } from 'react';
+import { catalogue } from '../../../nodes/index.js';
+import type { PortSpec } from '../../../src-shared/nodes/spec.js';
+import { useApp } from '../../app/context.js';
+import { selectNodeProblems } from '../../state/selectors.js';
+import { formatMs } from '../format.js';
+import { CATEGORY_COLORS, PORT_COLORS } from '../theme.js';
+import type { PlumbFlowNode } from './flow.js';
+
+function PipelineNodeViewImpl({ id, data, selected }: NodeProps<PlumbFlowNode>) {
+  const spec = catalogue.get(data.type, data.typeVersion);
+  const run = useApp((s) => s.run.nodes[id]);
+  const problems = useApp(selectNodeProblems(id));
+  const errors = problems.filter((p) => p.severity === 'error');
+  const status = run?.status ?? 'idle';
+  const accent = spec ? CATEGORY_COLORS[spec.category] : '#9aa3af';
+
+  return (
+    <div
+      className={`pnode status-${status}${selected ? ' selected' : ''}${errors.length ? ' has-problems' : ''}`}
+      data-testid={`node-${id}`}
+      style={{ borderTopColor: accent }}
+    >
+      <div className="pnode-header">
+        <span className="pnode-title">{data.label || spec?.title || data.type}</span>
+        {errors.length > 0 && (
+          <span
+            className="pnode-problems"
+            data-testid={`node-problems-${id}`}
+            title={errors.map((p) => p.message).join('\n')}
+          >
+            ⚠ {errors.length}
+          </span>
+        )}
+      </div>
+      <div className="pnode-type">
+        {data.type}
+        {spec ? '' : ' (unknown type)'}
+      </div>
+      {spec && (
+        <div className="pnode-ports">
+          {spec.inputs.map((p) => (
+            <PortRow key={`in-${p.name}`} port={p} side="in" />
+          ))}
+          {spec.outputs.map((p) => (
+            <PortRow key={`out-${p.name}`} port={p} side="out" />
+          ))}
+        </div>
+      )}
+      <div className="pnode-footer">
+        <span className={`status-badge status-${status}`} data-testid={`node-status-${id}`}>
+          {status}
+        </span>
+        {run?.ms !== undefined && <span className="pnode-ms">{formatMs(run.ms)}</span>}
+        {run?.cached && <span className="pnode-ms">from cache</span>}
+      </div>
+      {status === 'running' && run?.progress !== undefined && (
+        <div className="pnode-progress" style={{ width: `${Math.round(run.progress * 100)}%` }} />
+      )}
+      {run?.error && (
+        <div className="pnode-error" title={run.error}>
+          {run.error}
+        </div>
+      )}
+    </div>
+  );
+}
+
+function PortRow({ port, side }: { port: PortSpec; side: 'in' | 'out' }) {
+  const color = PORT_COLORS[port.type];
+  const title = `${port.label ?? port.name} (${port.type})${port.description ? `: ${port.description}` : ''}`;
+  return (
+    <div className={`pnode-port port-${side}`} title={title}>
+      <Handle
+        type={side === 'in' ? 'target' : 'source'}
+        position={side === 'in' ? Position.Left : Position.Right}
+        id={port.name}
+        className={`port-handle port-${port.type}`}
+        style={{ background: color }}
+      />
+      <span className="port-name">{port.name}</span>
+      <span className="port-type" style={{ color }}>
+        {port.type}
+      </span>
+    </div>
+  );
+}
+
+export const PipelineNodeView = memo(PipelineNodeViewImpl);

@@ -1,0 +1,96 @@
+import { catalogue } from '../../../nodes/index.js';
+import { useActions, useApp } from '../../app/context.js';
+import { selectNodeProblems, selectProblems, selectSelectedNode } from '../../state/selectors.js';
+import { DraftInput } from '../DraftInput.js';
+import { Docs } from './Docs.js';
+import { NodeOutputs } from './NodeOutputs.js';
+import { ParamForm } from './ParamForm.js';
+import { ProblemList } from './ProblemList.js';
+
+export function Inspector() {
+  const node = useApp(selectSelectedNode);
+  if (!node) return <PipelineSummary />;
+  return <NodeInspector key={node.id} nodeId={node.id} />;
+}
+
+function NodeInspector({ nodeId }: { nodeId: string }) {
+  const node = useApp((s) => s.document.nodes.find((n) => n.id === nodeId));
+  const problems = useApp(selectNodeProblems(nodeId));
+  const { setLabel } = useActions();
+  if (!node) return null;
+  const spec = catalogue.get(node.type, node.typeVersion);
+
+  return (
+    <div className="inspector" data-testid="inspector">
+      <header className="inspector-header">
+        <h2 className="inspector-title">{node.label || spec?.title || node.type}</h2>
+        <div className="inspector-sub">
+          <code>{node.id}</code> · {node.type} v{node.typeVersion}
+        </div>
+        {spec && <p className="inspector-summary">{spec.summary}</p>}
+      </header>
+
+      <label className="field">
+        <span className="field-label">Label</span>
+        <DraftInput
+          value={node.label ?? ''}
+          placeholder={spec?.title ?? ''}
+          data-testid="node-label-input"
+          onCommit={(v) => setLabel(nodeId, v)}
+        />
+      </label>
+
+      {spec ? (
+        <section className="inspector-section">
+          <h3>Parameters</h3>
+          <ParamForm nodeId={nodeId} spec={spec} params={node.params} problems={problems} />
+        </section>
+      ) : (
+        <p className="hint">This node type is not known to this version of Plumb, so it cannot be edited or run.</p>
+      )}
+
+      {problems.length > 0 && (
+        <section className="inspector-section">
+          <h3>Problems</h3>
+          <ProblemList problems={problems} />
+        </section>
+      )}
+
+      <section className="inspector-section">
+        <h3>Outputs</h3>
+        <NodeOutputs nodeId={nodeId} />
+      </section>
+
+      {spec && (
+        <section className="inspector-section">
+          <h3>Help</h3>
+          <Docs markdown={spec.docs} />
+        </section>
+      )}
+    </div>
+  );
+}
+
+function PipelineSummary() {
+  const doc = useApp((s) => s.document);
+  const problems = useApp(selectProblems);
+  return (
+    <div className="inspector" data-testid="inspector">
+      <header className="inspector-header">
+        <h2 className="inspector-title">{doc.name}</h2>
+        {doc.description && <p className="inspector-summary">{doc.description}</p>}
+        <div className="inspector-sub">
+          {doc.nodes.length} node{doc.nodes.length === 1 ? '' : 's'}, {doc.edges.length} connection
+          {doc.edges.length === 1 ? '' : 's'}
+        </div>
+      </header>
+      <p className="hint">Select a node to edit its parameters and see its outputs.</p>
+      {problems.length > 0 && (
+        <section className="inspector-section">
+          <h3>Problems</h3>
+          <ProblemList problems={problems} showNode />
+        </section>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,71 @@
+import { useEffect } from 'react';
+import type { OutputSummary } from '../../../src-shared/api/contract.js';
+import { useApp, useController } from '../../app/context.js';
+import { isRunActive, outputKey } from '../../state/run-slice.js';
+import { formatBytes } from '../format.js';
+import { ProfileView, readProfile } from './ProfileView.js';
+import { TablePreview } from './TablePreview.js';
+
+export function NodeOutputs({ nodeId }: { nodeId: string }) {
+  const runId = useApp((s) => s.run.runId);
+  const outputs = useApp((s) => s.run.nodes[nodeId]?.outputs);
+  // The host serves a run's outputs once the run as a whole has finished.
+  const finished = useApp((s) => !isRunActive(s.run.status));
+  if (!runId || !outputs || outputs.length === 0) {
+    return <p className="hint">Run the pipeline to see what this node produces.</p>;
+  }
+  return (
+    <div className="outputs">
+      {outputs.map((o) => (
+        <OutputView key={o.port} runId={runId} nodeId={nodeId} summary={o} finished={finished} />
+      ))}
+    </div>
+  );
+}
+
+interface OutputProps {
+  readonly runId: string;
+  readonly nodeId: string;
+  readonly summary: OutputSummary;
+  readonly finished: boolean;
+}
+
+function OutputView({ runId, nodeId, summary, finished }: OutputProps) {
+  const controller = useController();
+  const key = outputKey(runId, nodeId, summary.port);
+  const loaded = useApp((s) => s.outputs[key]);
+  const wanted = summary.kind !== 'model';
+
+  useEffect(() => {
+    if (wanted && finished) void controller.loadOutput(runId, nodeId, summary.port);
+  }, [controller, runId, nodeId, summary.port, wanted, finished]);
+
+  return (
+    <div className="output" data-testid={`output-${nodeId}-${summary.port}`}>
+      <div className="output-head">
+        <span className="output-port">{summary.port}</span>
+        <span className={`output-kind kind-${summary.kind}`}>{summary.kind}</span>
+        {summary.rows !== undefined && (
+          <span className="output-meta" data-testid={`output-rows-${nodeId}-${summary.port}`}>
+            {summary.rows.toLocaleString('en-US')} rows
+          </span>
+        )}
+        {summary.columns && <span className="output-meta">{summary.columns.length} columns</span>}
+        <span className="output-meta">{formatBytes(summary.bytes)}</span>
+      </div>
+      {wanted && !finished && <p className="hint">Available when the run finishes.</p>}
+      {loaded?.state === 'loading' && <p className="hint">Loading…</p>}
+      {loaded?.state === 'error' && <p className="field-error">{loaded.message}</p>}
+      {loaded?.state === 'loaded' && summary.kind === 'report' && <ReportView report={loaded.data.report} />}
+      {loaded?.state === 'loaded' && summary.kind === 'table' && loaded.data.preview && (
+        <TablePreview preview={loaded.data.preview} totalRows={summary.rows} />
+      )}
+    </div>
+  );
+}
+
+function ReportView({ report }: { report: unknown }) {
+  const profile = readProfile(report);
+  if (profile) return <ProfileView profile={profile} />;
+  return <pre className="json">{JSON.stringify(report, null, 2)}</pre>;
+}
