@@ -92,6 +92,17 @@ test('Save As writes the canonical file, and the saved copy opens again', async 
   // Saving an unchanged document reproduces the shipped (canonical) file byte for byte.
   expect(readFileSync(target, 'utf8')).toBe(readFileSync(example(), 'utf8'));
 
+  // Saving over another existing file asks first; declining leaves that file as it was.
+  const other = join(work(), 'examples', 'other.plumb');
+  writeFileSync(other, 'precious\n');
+  await page.getByTestId('command-file.saveAs').click();
+  await input.fill(other);
+  await input.press('Enter');
+  await expect(page.getByTestId('confirm-dialog')).toContainText('already exists');
+  await page.getByTestId('confirm-cancel').click();
+  expect(readFileSync(other, 'utf8')).toBe('precious\n');
+  await page.keyboard.press('Escape');
+
   await page.getByTestId('command-file.open').click();
   await expect(page.getByTestId('open-dialog')).toBeVisible();
   await expect(page.getByTestId('recent-file').first()).toHaveAttribute('title', target);

@@ -58,7 +58,7 @@ export const layersRule = {
     const fromRel = path.relative(root, file);
     const from = layerOf(fromRel);
     // Tests run in Node and may use the real catalogue as a fixture; they ship in no layer.
-    const isTest = /\.test\.tsx?$/.test(file);
+    const isTest = /\.test(-helpers)?\.tsx?$/.test(file);
     const allowed = ALLOWED[from] && (isTest ? [...ALLOWED[from], 'node-spec'] : ALLOWED[from]);
     if (!allowed) return {};
     const check = (node, source) => {

@@ -67,9 +67,12 @@ export function createApiService(deps: ServiceDeps): ApiService {
       };
     },
 
-    'document.save': async ({ path, document, expectedHash }) => {
+    'document.save': async ({ path, document, expectedHash, overwrite }) => {
       const abs = resolve(path);
       if (!abs.endsWith('.plumb')) throw new ApiCallError('bad-path', `${abs}: pipeline files end in .plumb`);
+      if (overwrite === false && (await stat(abs).catch(() => null))) {
+        throw new ApiCallError('exists', `${abs} already exists`);
+      }
       if (expectedHash) {
         const current = await readFile(abs, 'utf8').catch(() => null);
         if (current !== null && sha256(current) !== expectedHash) {

@@ -15,7 +15,7 @@ export interface Controller {
   openPath(path: string, opts?: { confirmed?: boolean }): Promise<boolean>;
   save(): Promise<boolean>;
   saveAs(): Promise<boolean>;
-  saveTo(path: string): Promise<boolean>;
+  saveTo(path: string, opts?: { overwriteConfirmed?: boolean }): Promise<boolean>;
   recentFiles(): Promise<string[]>;
   runAll(): Promise<void>;
   cancelRun(): Promise<void>;
@@ -96,15 +96,22 @@ export function createController(bridge: Bridge, store: AppStore): Controller {
     }
   };
 
-  const saveTo = async (path: string): Promise<boolean> => {
+  const saveTo = async (path: string, opts: { overwriteConfirmed?: boolean } = {}): Promise<boolean> => {
     const { document, path: currentPath, hash } = state();
+    const sameFile = path === currentPath;
     try {
-      // The known hash only protects the file we opened; a new path is the user's explicit choice.
-      const expectedHash = path === currentPath ? hash : null;
-      const saved = await call('document.save', { path, document, expectedHash });
+      // The known hash protects the file we opened; any other existing file is replaced only
+      // after the user says so (a native save dialog has already asked).
+      const expectedHash = sameFile ? hash : null;
+      const overwrite = sameFile || opts.overwriteConfirmed === true;
+      const saved = await call('document.save', { path, document, expectedHash, overwrite });
       state().markSaved({ path: saved.path, hash: saved.hash, document });
       return true;
     } catch (e) {
+      if (e instanceof BridgeError && e.code === 'exists') {
+        const replace = await confirm('Replace the file?', `${path} already exists. Replacing it loses what it holds.`, 'Replace');
+        return replace ? saveTo(path, { overwriteConfirmed: true }) : false;
+      }
       reportError(e);
       return false;
     }
@@ -115,7 +122,7 @@ export function createController(bridge: Bridge, store: AppStore): Controller {
     if (info?.nativeDialogs) {
       try {
         const chosen = await call('dialog.save', { suggestedName: suggestedFileName(state().document.name) });
-        return chosen.path ? saveTo(chosen.path) : false;
+        return chosen.path ? saveTo(chosen.path, { overwriteConfirmed: true }) : false;
       } catch (e) {
         reportError(e);
         return false;

@@ -87,6 +87,8 @@ export const API = {
       document: PipelineDocument,
       /** Without it, saving over a file that changed on disk since it was opened is refused. */
       expectedHash: z.string().nullable().optional(),
+      /** false: refuse (code `exists`) when the file exists, so the user can be asked first. */
+      overwrite: z.boolean().optional(),
     }),
     response: z.object({ path: FilePath, bytes: z.number(), hash: z.string() }),
   },

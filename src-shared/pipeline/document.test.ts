@@ -1,18 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { example, poke } from './example.test-helpers.js';
 import { emptyDocument, PIPELINE_FORMAT, PIPELINE_VERSION, PipelineDocument } from './document.js';
 
-const examplePath = new URL('../../examples/penguins-profile.plumb', import.meta.url);
-const example = (): PipelineDocument => JSON.parse(readFileSync(examplePath, 'utf8'));
 
-/** Breaks a document on purpose: sets the value at `path`, or deletes it when `value` is omitted. */
-function poke(target: unknown, path: readonly (string | number)[], ...value: [unknown?]): void {
-  let cur = target as Record<string | number, unknown>;
-  for (const key of path.slice(0, -1)) cur = cur[key] as Record<string | number, unknown>;
-  const last = path[path.length - 1];
-  if (value.length === 0) delete cur[last];
-  else cur[last] = value[0];
-}
 
 
 /** The zod issue paths of a parse that must fail, joined with dots for readable assertions. */

@@ -1,23 +1,12 @@
 import { readFileSync } from 'node:fs';
-// ajv is not a dependency of ours: it is in node_modules through electron-builder (a dev
-// dependency), which is enough for a test. An independent validator checks that the generated
-// schema means what the zod definition means, which asserting on its structure could not.
+// An independent validator (ajv, a dev dependency) checks that the generated schema means what
+// the zod definition means, which asserting on its structure could not.
 import Ajv2020 from 'ajv/dist/2020';
 import { describe, expect, it } from 'vitest';
-import type { PipelineDocument } from './document.js';
+import { example, poke } from './example.test-helpers.js';
 import { pipelineJsonSchema } from './json-schema.js';
 
-const exampleText = readFileSync(new URL('../../examples/penguins-profile.plumb', import.meta.url), 'utf8');
-const example = (): PipelineDocument => JSON.parse(exampleText);
 
-/** Breaks a document on purpose: sets the value at `path`, or deletes it when `value` is omitted. */
-function poke(target: unknown, path: readonly (string | number)[], ...value: [unknown?]): void {
-  let cur = target as Record<string | number, unknown>;
-  for (const key of path.slice(0, -1)) cur = cur[key] as Record<string | number, unknown>;
-  const last = path[path.length - 1];
-  if (value.length === 0) delete cur[last];
-  else cur[last] = value[0];
-}
 
 const committedUrl = new URL('../../schemas/plumb.pipeline.schema.json', import.meta.url);
 

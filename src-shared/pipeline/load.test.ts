@@ -1,20 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { exampleText, example, poke } from './example.test-helpers.js';
 import { parsePipelineText, type LoadResult } from './load.js';
-import type { PipelineDocument } from './document.js';
 import type { Migration } from './migrations.js';
 
-const exampleText = readFileSync(new URL('../../examples/penguins-profile.plumb', import.meta.url), 'utf8');
-const example = (): PipelineDocument => JSON.parse(exampleText);
 
-/** Breaks a document on purpose: sets the value at `path`, or deletes it when `value` is omitted. */
-function poke(target: unknown, path: readonly (string | number)[], ...value: [unknown?]): void {
-  let cur = target as Record<string | number, unknown>;
-  for (const key of path.slice(0, -1)) cur = cur[key] as Record<string | number, unknown>;
-  const last = path[path.length - 1];
-  if (value.length === 0) delete cur[last];
-  else cur[last] = value[0];
-}
 
 
 /** The reason of a load that must be refused; fails the test if the load succeeded. */

@@ -152,6 +152,9 @@ describe('browser host API', () => {
     expect(conflict.status).toBe(422);
     expect(JSON.parse(conflict.body).error.code).toBe('conflict');
     expect(await readFile(target, 'utf8')).toContain('Edited elsewhere');
+    const exists = await api('document.save', { path: target, document: opened.document, overwrite: false });
+    expect(JSON.parse(exists.body).error.code).toBe('exists');
+    expect(await readFile(target, 'utf8')).toContain('Edited elsewhere');
   });
 });
 
