@@ -2,13 +2,16 @@ import { mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pkg from '../package.json' with { type: 'json' };
-import { catalogue } from '../nodes/index.js';
-import { runners } from '../nodes/runners.js';
+import { NODE_SPECS } from '../nodes/index.js';
+import { createCatalogue } from '../src-shared/nodes/catalogue.js';
+import type { NodeSpec } from '../src-shared/nodes/spec.js';
 import type { ApiService, HostAbilities } from './api/api-service.js';
 import { RecentFiles } from './api/recent-files.js';
 import { createApiService } from './api/service.js';
-import { DuckDatabase } from './data/duckdb.js';
 import { ArtifactStore } from './engine/artifact-store.js';
+import { Engine } from './engine/engine.js';
+import { WorkerPool } from './engine/worker-pool.js';
+import { LineageStore } from './lineage/lineage-store.js';
 
 /**
  * The composition root: the one place that knows every concrete part and wires them. The
@@ -18,22 +21,37 @@ export interface PlumbAppOptions {
   readonly home: string;
   readonly abilities: HostAbilities;
   readonly initialPath: string | null;
+  /** Replaces the shipped node types: tests add test-only nodes (a sleeper, a thrower) this way. */
+  readonly nodes?: { readonly specs: readonly NodeSpec[]; readonly runnersModule: string };
+  readonly maxCacheBytes?: number;
+  readonly workers?: number;
 }
+
+/** The shipped runners, loaded by each node worker. */
+export const RUNNERS_MODULE = new URL('../nodes/runners.ts', import.meta.url).href;
+const WORKER_URL = new URL('./engine/node-worker-entry.js', import.meta.url);
 
 export async function createPlumbApp(opts: PlumbAppOptions): Promise<ApiService> {
   const home = resolve(opts.home);
   await mkdir(home, { recursive: true });
   const store = new ArtifactStore(home);
   await store.init();
+  const lineage = LineageStore.open(join(home, 'lineage.db'));
+  const catalogue = createCatalogue(opts.nodes?.specs ?? NODE_SPECS);
+  const pool = new WorkerPool({
+    workerUrl: WORKER_URL,
+    runnersModule: opts.nodes?.runnersModule ?? RUNNERS_MODULE,
+    ...(opts.workers ? { size: opts.workers } : {}),
+  });
+  const engine = new Engine({ catalogue, store, lineage, pool, appVersion: appVersion(), maxCacheBytes: opts.maxCacheBytes });
   return createApiService({
     version: appVersion(),
     home,
     initialPath: opts.initialPath ? resolve(opts.initialPath) : null,
     abilities: opts.abilities,
     catalogue,
-    runners,
-    store,
-    duck: await DuckDatabase.open(),
+    engine,
+    lineage,
     recent: new RecentFiles(join(home, 'recent.json')),
   });
 }

@@ -5,12 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDatabase, type DuckSession } from '../../src-main/data/duckdb.js';
-import { ArtifactStore } from '../../src-main/engine/artifact-store.js';
-import { runPipeline } from '../../src-main/engine/sequential-runner.js';
-import type { PlumbEvent } from '../../src-shared/api/contract.js';
+import { openTestEngine, type TestEngine } from '../../src-main/test-nodes/test-engine.js';
 import type { PipelineDocument } from '../../src-shared/pipeline/document.js';
-import { catalogue } from '../index.js';
-import { runners } from '../runners.js';
 import { REJECTED_COLUMNS } from './spec.js';
 
 /**
@@ -21,14 +17,13 @@ import { REJECTED_COLUMNS } from './spec.js';
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
 let home: string;
-let store: ArtifactStore;
+let engine: TestEngine;
 let duck: DuckDatabase;
 let reader: DuckSession;
 
 beforeAll(async () => {
   home = await mkdtemp(join(tmpdir(), 'plumb-ingest-csv-'));
-  store = new ArtifactStore(home);
-  await store.init();
+  engine = await openTestEngine({ home });
   duck = await DuckDatabase.open();
   reader = await duck.session();
 });
@@ -36,11 +31,11 @@ beforeAll(async () => {
 afterAll(async () => {
   reader?.close();
   duck?.dispose();
+  await engine?.dispose();
   if (home) await rm(home, { recursive: true, force: true });
 });
 
 async function ingest(params: Record<string, unknown>) {
-  const events: PlumbEvent[] = [];
   const document: PipelineDocument = {
     format: 'plumb.pipeline',
     version: 1,
@@ -50,8 +45,9 @@ async function ingest(params: Record<string, unknown>) {
     nodes: [{ id: 'read', type: 'ingest.csv', typeVersion: 1, position: { x: 0, y: 0 }, params }],
     edges: [],
   };
-  const record = await runPipeline({ catalogue, runners, store, duck, emit: (e) => events.push(e) }, { document, baseDir: FIXTURES });
+  const record = await engine.runFresh(document, FIXTURES);
   const node = record.nodes.get('read')!;
+  const events = record.events;
   const logs = events.flatMap((e) => (e.event === 'log' && e.node === 'read' ? [e] : []));
   return { record, node, events, logs };
 }

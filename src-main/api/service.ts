@@ -1,15 +1,14 @@
 import { readFile, stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { z } from 'zod';
-import { API, isApiMethod, type ApiMethod, type ApiResponse, type PlumbEvent } from '../../src-shared/api/contract.js';
+import { API, isApiMethod, type ApiMethod, type ApiResponse } from '../../src-shared/api/contract.js';
 import type { Catalogue } from '../../src-shared/nodes/catalogue.js';
 import { toCanonicalJson } from '../../src-shared/pipeline/canonical.js';
 import { checkGraph } from '../../src-shared/pipeline/graph-checks.js';
 import { parsePipelineText } from '../../src-shared/pipeline/load.js';
-import type { DuckDatabase } from '../data/duckdb.js';
-import type { ArtifactStore } from '../engine/artifact-store.js';
-import type { RunnerRegistry } from '../engine/node-runner.js';
-import { newRunId, runPipeline, type RunRecord } from '../engine/sequential-runner.js';
+import { DuckDatabase } from '../data/duckdb.js';
+import { summarize, type Engine } from '../engine/engine.js';
+import type { LineageStore } from '../lineage/lineage-store.js';
 import { sha256, writeFileAtomic } from '../util/files.js';
 import { ApiCallError, type ApiService, type HostAbilities } from './api-service.js';
 import type { RecentFiles } from './recent-files.js';
@@ -20,9 +19,8 @@ export interface ServiceDeps {
   readonly initialPath: string | null;
   readonly abilities: HostAbilities;
   readonly catalogue: Catalogue;
-  readonly runners: RunnerRegistry;
-  readonly store: ArtifactStore;
-  readonly duck: DuckDatabase;
+  readonly engine: Engine;
+  readonly lineage: LineageStore;
   readonly recent: RecentFiles;
 }
 
@@ -33,11 +31,8 @@ const PREVIEW_ROWS = 100;
 type Handlers = { [M in ApiMethod]: (req: z.infer<(typeof API)[M]['request']>) => Promise<ApiResponse<M>> };
 
 export function createApiService(deps: ServiceDeps): ApiService {
-  const listeners = new Set<(e: PlumbEvent) => void>();
-  const emit = (e: PlumbEvent): void => {
-    for (const l of listeners) l(e);
-  };
-  const runs = new Map<string, { record?: RunRecord; abort: AbortController; done: Promise<RunRecord> }>();
+  // Previews read Parquet with DuckDB on the main thread's side: opened on first use only.
+  let previewDb: Promise<DuckDatabase> | undefined;
 
   const handlers: Handlers = {
     'app.info': async () => ({
@@ -98,50 +93,46 @@ export function createApiService(deps: ServiceDeps): ApiService {
       path: deps.abilities.dialogs ? await deps.abilities.dialogs.save(suggestedName) : null,
     }),
 
-    'run.start': async ({ document, path, until }) => {
-      const runId = newRunId();
-      const abort = new AbortController();
-      const baseDir = path ? dirname(resolve(path)) : process.cwd();
-      const done = runPipeline(
-        { catalogue: deps.catalogue, runners: deps.runners, store: deps.store, duck: deps.duck, emit },
-        { document, baseDir, until, runId, signal: abort.signal },
-      );
-      const entry: { record?: RunRecord; abort: AbortController; done: Promise<RunRecord> } = { abort, done };
-      runs.set(runId, entry);
-      done.then(
-        (record) => {
-          entry.record = record;
-        },
-        (e: unknown) => emit({ event: 'run', run: runId, status: 'failed', error: String(e) }),
-      );
+    'run.start': async ({ document, path, until, node, force }) => {
+      if (until && node) throw new ApiCallError('bad-request', 'run.start: give "until" or "node", not both');
+      const { runId } = deps.engine.start({
+        document,
+        path,
+        mode: node ? 'node' : until ? 'until' : 'all',
+        ...(node || until ? { target: node ?? until } : {}),
+        force: force === true,
+      });
       return { runId };
     },
 
-    'run.cancel': async ({ runId }) => {
-      const run = runs.get(runId);
-      if (!run || run.record) return { cancelled: false };
-      run.abort.abort();
-      return { cancelled: true };
-    },
+    'run.explain': async ({ document, path }) => ({
+      nodes: (await deps.engine.explain(document, path)).map((n) => ({ ...n, reasons: [...n.reasons] })),
+    }),
+
+    'run.cancel': async ({ runId }) => ({ cancelled: deps.engine.cancel(runId) }),
+
+    'runs.list': async ({ pipelineId, limit }) => ({ runs: deps.lineage.listRuns({ pipelineId, limit }) }),
+
+    'runs.experiments': async ({ pipelineId, limit }) => ({
+      rows: deps.lineage.experiments(pipelineId, limit).map((r) => ({ ...r, params: { ...r.params }, metrics: { ...r.metrics } })),
+    }),
 
     'run.output': async ({ runId, node, port }) => {
-      const record = runs.get(runId)?.record;
-      if (!record) throw new ApiCallError('not-found', `no finished run "${runId}" in this session`);
-      const artifact = record.nodes.get(node)?.outputs[port];
-      if (!artifact) throw new ApiCallError('not-found', `node "${node}" has no output "${port}" in run ${runId}`);
-      const summary = {
-        port,
-        kind: artifact.kind,
-        hash: artifact.hash,
-        bytes: artifact.bytes,
-        ...(artifact.rows !== undefined ? { rows: artifact.rows } : {}),
-        ...(artifact.columns ? { columns: [...artifact.columns] } : {}),
-      };
+      const run = deps.lineage.getRun(runId);
+      if (!run) throw new ApiCallError('not-found', `no run "${runId}"`);
+      const nodeRun = [...run.nodeRuns].reverse().find((n) => n.nodeId === node);
+      const artifact = nodeRun?.outputs.find((o) => o.port === port);
+      if (!artifact) throw new ApiCallError('not-found', `node "${node}" has no output "${port}" in run ${run.runId}`);
+      const [summary] = summarize({ [port]: artifact });
+      if (!(await stat(artifact.path).catch(() => null))) {
+        throw new ApiCallError('evicted', `the output "${port}" of node "${node}" was evicted from the cache; run the pipeline again to see it`);
+      }
       if (artifact.kind === 'report') {
         return { summary, report: JSON.parse(await readFile(artifact.path, 'utf8')) as unknown };
       }
       if (artifact.kind === 'table') {
-        const db = await deps.duck.session();
+        previewDb ??= DuckDatabase.open({ threads: 1 });
+        const db = await (await previewDb).session();
         try {
           const preview = await db.all(`SELECT * FROM read_parquet($path) LIMIT ${PREVIEW_ROWS}`, { path: artifact.path });
           return { summary, preview };
@@ -169,15 +160,11 @@ export function createApiService(deps: ServiceDeps): ApiService {
         throw new ApiCallError('failed', e instanceof Error ? e.message : String(e));
       }
     },
-    onEvent(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    onEvent: (listener) => deps.engine.onEvent(listener),
     async dispose() {
-      for (const run of runs.values()) run.abort.abort();
-      await Promise.allSettled([...runs.values()].map((r) => r.done));
-      listeners.clear();
-      deps.duck.dispose();
+      await deps.engine.dispose();
+      if (previewDb) (await previewDb).dispose();
+      deps.lineage.close();
     },
   };
 }

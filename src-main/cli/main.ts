@@ -10,6 +10,7 @@ import { formatProblem, hasErrors } from '../../src-shared/problems.js';
 import { catalogue } from '../../nodes/index.js';
 import { createPlumbApp, defaultHome } from '../composition.js';
 import { startHttpHost } from '../hosts/http/server.js';
+import { CliInputError, gc, openLineage, printLineage, printRuns, printShow, showRun } from './query-commands.js';
 
 /**
  * The `plumb` command line (DESIGN.md section 10). Exit codes are a public contract:
@@ -23,11 +24,15 @@ Commands:
   run FILE [--home DIR] [--until NODE] [--force] [--json]   run a pipeline
   validate FILE [--json]                                     check graph, params and schemas
   nodes [--json]                                             list the node catalogue
+  runs [--home DIR] [--pipeline ID] [--limit N] [--json]    list recorded runs, newest first
+  show RUN [--node ID] [--home DIR] [--json]                 a run: nodes, artifacts, metrics, reports
+  lineage ID [--home DIR] [--json]                           upstream and downstream of a run or artifact
+  gc [--max-bytes N] [--home DIR] [--json]                   evict least recently used cached artifacts
   serve [FILE] [--port N] [--home DIR]                       start the browser host
 `;
 
 /** Commands of the public contract that later versions implement; named so users are not puzzled. */
-const PLANNED = new Set(['runs', 'show', 'lineage', 'export', 'predict', 'gc']);
+const PLANNED = new Set(['export', 'predict']);
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -41,6 +46,14 @@ export async function main(argv: string[]): Promise<number> {
         return nodesCommand(rest);
       case 'serve':
         return await serveCommand(rest);
+      case 'runs':
+        return runsCommand(rest);
+      case 'show':
+        return await showCommand(rest);
+      case 'lineage':
+        return lineageCommand(rest);
+      case 'gc':
+        return await gcCommand(rest);
       case undefined:
       case 'help':
       case '--help':
@@ -52,7 +65,7 @@ export async function main(argv: string[]): Promise<number> {
         throw new UsageError(`unknown command "${command}" (try: plumb help)`);
     }
   } catch (e) {
-    if (e instanceof UsageError) {
+    if (e instanceof UsageError || e instanceof CliInputError) {
       process.stderr.write(`plumb: ${e.message}\n`);
       return 2;
     }
@@ -121,11 +134,8 @@ async function runCommand(argv: string[]): Promise<number> {
     throw new UsageError(`--until: no node "${values.until}" in ${file}`);
   }
 
-  const service = await createPlumbApp({
-    home: values.home ?? defaultHome(),
-    abilities: { host: 'browser' },
-    initialPath: null,
-  });
+  const home = values.home ?? defaultHome();
+  const service = await createPlumbApp({ home, abilities: { host: 'browser' }, initialPath: null });
   const json = values.json === true;
   const finished = new Promise<PlumbEvent & { event: 'run' }>((done) => {
     service.onEvent((e) => {
@@ -150,6 +160,7 @@ async function runCommand(argv: string[]): Promise<number> {
     ...(values.until ? { until: values.until } : {}),
     force: values.force === true,
   })) as { runId: string };
+  process.stderr.write(`run ${runId} started (state folder ${home})\n`);
   const cancel = (): void => {
     process.stderr.write('plumb: cancelling...\n');
     void service.call('run.cancel', { runId });
@@ -176,6 +187,62 @@ function nodesCommand(argv: string[]): number {
     process.stdout.write(`${s.type}@${s.version}  ${s.title} [${s.category}]\n`);
     process.stdout.write(`    ${s.summary}\n    in: ${ports(s.inputs)}  out: ${ports(s.outputs)}\n`);
     process.stdout.write(`    params: ${s.params.map((p) => `${p.name}${p.required ? '*' : ''}`).join(', ') || '-'}\n`);
+  }
+  return 0;
+}
+
+function runsCommand(argv: string[]): number {
+  const { values } = args(argv, { json: { type: 'boolean' }, home: { type: 'string' }, pipeline: { type: 'string' }, limit: { type: 'string' } });
+  const limit = values.limit === undefined ? 50 : Number(values.limit);
+  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit: "${values.limit}" is not a positive whole number`);
+  const { lineage } = openLineage(values.home);
+  try {
+    printRuns(lineage.listRuns({ pipelineId: values.pipeline, limit }), values.json === true);
+  } finally {
+    lineage.close();
+  }
+  return 0;
+}
+
+async function showCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = args(argv, { json: { type: 'boolean' }, home: { type: 'string' }, node: { type: 'string' } });
+  if (!positionals[0]) throw new UsageError('missing RUN (plumb runs lists them)');
+  const { lineage } = openLineage(values.home);
+  try {
+    printShow(await showRun(lineage, positionals[0], values.node), values.json === true);
+  } finally {
+    lineage.close();
+  }
+  return 0;
+}
+
+function lineageCommand(argv: string[]): number {
+  const { values, positionals } = args(argv, { json: { type: 'boolean' }, home: { type: 'string' } });
+  const subject = positionals[0];
+  if (!subject) throw new UsageError('missing ID (a run id or an artifact hash)');
+  const { lineage } = openLineage(values.home);
+  try {
+    const graph = lineage.lineage(subject);
+    if (!graph) throw new UsageError(`no run or artifact "${subject}"`);
+    printLineage(subject, graph, values.json === true);
+  } finally {
+    lineage.close();
+  }
+  return 0;
+}
+
+async function gcCommand(argv: string[]): Promise<number> {
+  const { values } = args(argv, { json: { type: 'boolean' }, home: { type: 'string' }, 'max-bytes': { type: 'string' } });
+  const raw = values['max-bytes'];
+  const maxBytes = raw === undefined ? undefined : Number(raw);
+  if (maxBytes !== undefined && (!Number.isInteger(maxBytes) || maxBytes < 0)) throw new UsageError(`--max-bytes: "${raw}" is not a byte count`);
+  const { lineage, home } = openLineage(values.home);
+  try {
+    const result = await gc(lineage, home, maxBytes);
+    if (values.json) process.stdout.write(JSON.stringify(result) + '\n');
+    else process.stdout.write(`evicted ${result.evicted} artifacts (${result.freedBytes} bytes); ${result.keptBytes} bytes kept, ${result.pinnedBytes} pinned by registered models\n`);
+  } finally {
+    lineage.close();
   }
   return 0;
 }

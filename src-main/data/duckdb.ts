@@ -35,11 +35,12 @@ export interface DuckSession {
 export class DuckDatabase {
   private constructor(private readonly instance: DuckDBInstance) {}
 
-  static async open(): Promise<DuckDatabase> {
+  static async open(opts: { threads?: number } = {}): Promise<DuckDatabase> {
     const instance = await DuckDBInstance.create(':memory:', {
       // Never fetch or load code at run time: every format we read is built in.
       autoinstall_known_extensions: 'false',
       autoload_known_extensions: 'false',
+      ...(opts.threads ? { threads: String(opts.threads) } : {}),
     });
     return new DuckDatabase(instance);
   }

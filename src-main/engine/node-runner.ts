@@ -1,5 +1,6 @@
 import type { ColumnSchema, ParamValues } from '../../src-shared/nodes/spec.js';
 import type { DuckSession } from '../data/duckdb.js';
+import type { ArtifactRecord } from '../lineage/types.js';
 
 /**
  * What a node's run function sees of the engine. Run functions depend on this small interface,
@@ -18,17 +19,12 @@ export interface RunContext {
   tempPath(extension: string): string;
   progress(fraction: number, message?: string): void;
   log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void;
+  /** Records a metric in the lineage store: a scalar, or a point of a series when `step` is set. */
+  metric(name: string, value: number, step?: number): void;
 }
 
 /** An artifact stored by the engine, as a node receives it on an input port. */
-export interface StoredArtifact {
-  readonly kind: 'table' | 'model' | 'report';
-  readonly path: string;
-  readonly hash: string;
-  readonly bytes: number;
-  readonly rows?: number;
-  readonly columns?: readonly ColumnSchema[];
-}
+export type StoredArtifact = ArtifactRecord;
 
 /** What a run function returns per output port, before the engine stores it. */
 export type ArtifactDraft =
@@ -42,7 +38,10 @@ export type NodeRunFn = (
   params: ParamValues,
 ) => Promise<Record<string, ArtifactDraft>>;
 
-/** The main-side half of the catalogue: node type -> version -> run function. */
+/**
+ * The main-side half of the catalogue: `type@version` -> run function. Node work runs in worker
+ * threads, which load the registry by module URL: such a module exports it as `runners`.
+ */
 export type RunnerRegistry = ReadonlyMap<string, NodeRunFn>;
 
 export const runnerKey = (type: string, version: number): string => `${type}@${version}`;

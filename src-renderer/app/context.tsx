@@ -48,6 +48,15 @@ export function useCommands(): AppCommands {
   return useServices().commands;
 }
 
+/**
+ * Whether a command is enabled, re-evaluated on every store change. Only for commands whose
+ * `enabled` reads the main store (not the undo history: use useHistory for those).
+ */
+export function useCommandEnabled(id: string): boolean {
+  const commands = useCommands();
+  return useApp(() => commands.isEnabled(id));
+}
+
 export function useHistory(): { canUndo: boolean; canRedo: boolean } {
   const { store } = useServices();
   const canUndo = useStore(store.temporal, (t) => t.pastStates.length > 0);

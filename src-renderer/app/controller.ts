@@ -1,8 +1,19 @@
 import type { ApiMethod, ApiRequest, ApiResponse } from '../../src-shared/api/contract.js';
+import type { PipelineDocument } from '../../src-shared/pipeline/document.js';
 import { BridgeError, type Bridge } from '../bridge/bridge.js';
 import { isRunActive, outputKey } from '../state/run-slice.js';
-import { selectDirty } from '../state/selectors.js';
+import { canonicalOf, selectDirty, selectHasErrors } from '../state/selectors.js';
 import type { AppStore } from '../state/store.js';
+import { createExplainScheduler } from './explain-scheduler.js';
+
+/** How long the document must stay unchanged before asking the engine what would run. */
+export const EXPLAIN_DEBOUNCE_MS = 250;
+
+/** What a run covers: everything, one node and what it needs, or one node re-run from cache. */
+export type RunRequest =
+  | { readonly mode: 'all'; readonly force?: boolean }
+  | { readonly mode: 'until'; readonly node: string }
+  | { readonly mode: 'node'; readonly node: string };
 
 /**
  * The app's use cases (open, save, run, ...) over the bridge and the store. Commands call these;
@@ -17,7 +28,7 @@ export interface Controller {
   saveAs(): Promise<boolean>;
   saveTo(path: string, opts?: { overwriteConfirmed?: boolean }): Promise<boolean>;
   recentFiles(): Promise<string[]>;
-  runAll(): Promise<void>;
+  run(request: RunRequest): Promise<void>;
   cancelRun(): Promise<void>;
   loadOutput(runId: string, node: string, port: string): Promise<void>;
   deleteSelection(): void;
@@ -132,10 +143,37 @@ export function createController(bridge: Bridge, store: AppStore): Controller {
     return false;
   };
 
+  const explain = createExplainScheduler({
+    target: (): { document: PipelineDocument; path: string | null } | null => {
+      const s = state();
+      // During a run the cache changes under the answer; the run's end asks again.
+      if (isRunActive(s.run.status) || selectHasErrors(s)) return null;
+      return { document: s.document, path: s.path };
+    },
+    versionOf: ({ document, path }) => `${path ?? ''}\u0000${canonicalOf(document)}`,
+    request: ({ document, path }) => call('run.explain', { document, path }),
+    apply: (result) => state().setExplain(result.nodes),
+    // Stale marking is a hint: a failure must not disturb the user.
+    onError: (error) => console.debug('plumb: run.explain failed', error),
+    delayMs: EXPLAIN_DEBOUNCE_MS,
+  });
+
   return {
     start() {
       const offEvents = bridge.onEvent((event) => state().applyEvent(event));
       const offConnection = bridge.onConnection((c) => state().setConnection(c));
+      const offStore = store.subscribe((s, prev) => {
+        if (s.loadCount !== prev.loadCount) {
+          explain.invalidate();
+          explain.now();
+        } else if (isRunActive(s.run.status) !== isRunActive(prev.run.status)) {
+          // A run changes what is cached: drop answers in flight, and ask again once it ends.
+          explain.invalidate();
+          if (!isRunActive(s.run.status)) explain.now();
+        } else if (s.document !== prev.document || s.path !== prev.path) {
+          explain.schedule();
+        }
+      });
       void (async () => {
         try {
           const info = await call('app.info', {});
@@ -148,6 +186,8 @@ export function createController(bridge: Bridge, store: AppStore): Controller {
       return () => {
         offEvents();
         offConnection();
+        offStore();
+        explain.dispose();
       };
     },
 
@@ -188,12 +228,20 @@ export function createController(bridge: Bridge, store: AppStore): Controller {
       }
     },
 
-    async runAll() {
+    async run(request) {
       if (isRunActive(state().run.status)) return;
       const { document, path } = state();
+      const scope =
+        request.mode === 'all'
+          ? request.force
+            ? { force: true }
+            : {}
+          : request.mode === 'until'
+            ? { until: request.node }
+            : { node: request.node };
       state().runRequested();
       try {
-        const { runId } = await call('run.start', { document, path });
+        const { runId } = await call('run.start', { document, path, ...scope });
         state().runStarted(runId);
       } catch (e) {
         state().runStartFailed(e instanceof Error ? e.message : String(e));
@@ -220,7 +268,8 @@ export function createController(bridge: Bridge, store: AppStore): Controller {
         const data = await call('run.output', { runId, node, port });
         state().setOutput(key, { state: 'loaded', data });
       } catch (e) {
-        state().setOutput(key, { state: 'error', message: e instanceof Error ? e.message : String(e) });
+        if (e instanceof BridgeError && e.code === 'evicted') state().setOutput(key, { state: 'evicted' });
+        else state().setOutput(key, { state: 'error', message: e instanceof Error ? e.message : String(e) });
       }
     },
 

@@ -15,6 +15,15 @@ export const MENU_COMMANDS = ['file.new', 'file.open', 'file.openPath', 'file.sa
 
 const runStatus = (ctx: CommandContext) => ctx.store.getState().run.status;
 
+/** The selected node, when it is still in the document. */
+const selectedNode = (ctx: CommandContext): string | null => {
+  const { selectedNodeId, document } = ctx.store.getState();
+  return selectedNodeId && document.nodes.some((n) => n.id === selectedNodeId) ? selectedNodeId : null;
+};
+
+/** run.until and run.node act on the selected node, and not while another run is under way. */
+const canRunSelected = (ctx: CommandContext): boolean => selectedNode(ctx) !== null && !isRunActive(runStatus(ctx));
+
 export const APP_COMMANDS: readonly Command<CommandContext>[] = [
   { id: 'file.new', label: 'New', shortcuts: ['Mod+N'], perform: (c) => c.controller.newDocument() },
   { id: 'file.open', label: 'Open…', shortcuts: ['Mod+O'], perform: (c) => c.controller.open() },
@@ -61,7 +70,32 @@ export const APP_COMMANDS: readonly Command<CommandContext>[] = [
     label: 'Run',
     shortcuts: ['Mod+Enter'],
     enabled: (c) => !isRunActive(runStatus(c)),
-    perform: (c) => c.controller.runAll(),
+    perform: (c) => c.controller.run({ mode: 'all' }),
+  },
+  {
+    id: 'run.force',
+    label: 'Run all (ignore cache)',
+    enabled: (c) => !isRunActive(runStatus(c)),
+    perform: (c) => c.controller.run({ mode: 'all', force: true }),
+  },
+  {
+    id: 'run.until',
+    label: 'Run to here',
+    shortcuts: ['Shift+Mod+Enter'],
+    enabled: canRunSelected,
+    perform: async (c) => {
+      const node = selectedNode(c);
+      if (node) await c.controller.run({ mode: 'until', node });
+    },
+  },
+  {
+    id: 'run.node',
+    label: 'Re-run this node',
+    enabled: canRunSelected,
+    perform: async (c) => {
+      const node = selectedNode(c);
+      if (node) await c.controller.run({ mode: 'node', node });
+    },
   },
   {
     id: 'run.cancel',

@@ -6,9 +6,11 @@ interface Props {
   readonly text: string;
   readonly disabled?: boolean;
   readonly primary?: boolean;
+  /** Defaults to `command-<id>`. */
+  readonly testId?: string;
 }
 
-export function CommandButton({ command, text, disabled = false, primary = false }: Props) {
+export function CommandButton({ command, text, disabled = false, primary = false, testId }: Props) {
   const commands = useCommands();
   const shortcut = commands.shortcutLabel(command);
   const label = commands.get(command)?.label ?? text;
@@ -16,7 +18,7 @@ export function CommandButton({ command, text, disabled = false, primary = false
     <button
       type="button"
       className={primary ? 'button primary' : 'button'}
-      data-testid={`command-${command}`}
+      data-testid={testId ?? `command-${command}`}
       title={shortcut ? `${label} (${shortcut})` : label}
       disabled={disabled}
       onClick={() => void commands.dispatch(command)}

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { useApp, useCommands } from '../app/context.js';
-import type { RunLogEntry } from '../state/run-slice.js';
+import { isRunActive, runCounts, type RunLogEntry } from '../state/run-slice.js';
 import { formatMs } from './format.js';
 
 export function RunLog() {
@@ -18,7 +19,12 @@ export function RunLog() {
     <section className="runlog" data-testid="run-log" aria-label="Run log">
       <header className="runlog-header">
         <h2 className="panel-title">Run log</h2>
-        {runId && <span className="runlog-id">{runId}</span>}
+        {runId && (
+          <span className="runlog-id" data-testid="run-id">
+            {runId}
+          </span>
+        )}
+        <RunCounts />
       </header>
       {log.length === 0 ? (
         <p className="hint runlog-empty">
@@ -32,6 +38,18 @@ export function RunLog() {
         </ol>
       )}
     </section>
+  );
+}
+
+/** After a run: how many nodes came from the cache and how many ran. */
+function RunCounts() {
+  const done = useApp((s) => s.run.runId !== null && !isRunActive(s.run.status));
+  const { cached, ran } = useApp(useShallow((s) => runCounts(s.run)));
+  if (!done) return null;
+  return (
+    <span className="runlog-counts" data-testid="run-counts">
+      {cached} cached, {ran} ran
+    </span>
   );
 }
 

@@ -70,6 +70,7 @@ function RunButtons() {
   return (
     <>
       <CommandButton command="run.all" text="Run" primary disabled={active} />
+      <CommandButton command="run.force" text="Run all, no cache" disabled={active} />
       <CommandButton command="run.cancel" text="Cancel" disabled={!active} />
     </>
   );

@@ -59,6 +59,7 @@ export function createDocumentSlice(set: SetState, get: GetState, history: Histo
       dragging: {},
       run: idleRun,
       outputs: {},
+      explain: null,
     }));
     // Opening a file is not an edit: there is nothing to undo back to.
     history.clear();

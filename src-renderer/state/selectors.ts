@@ -3,6 +3,8 @@ import { toCanonicalJson } from '../../src-shared/pipeline/canonical.js';
 import type { PipelineDocument } from '../../src-shared/pipeline/document.js';
 import { checkGraph, type GraphCheckResult } from '../../src-shared/pipeline/graph-checks.js';
 import type { Problem } from '../../src-shared/problems.js';
+import { displayStatus, type DisplayStatus } from './node-status.js';
+import type { ExplainEntry } from './run-slice.js';
 import type { AppState } from './types.js';
 
 /*
@@ -59,3 +61,16 @@ export const selectNodeErrorCount =
     (problemsByNode(s.document).get(nodeId) ?? NO_PROBLEMS).filter((p) => p.severity === 'error').length;
 export const selectSelectedNode = (s: AppState) =>
   s.selectedNodeId ? (s.document.nodes.find((n) => n.id === s.selectedNodeId) ?? null) : null;
+
+export const selectHasErrors = (s: AppState): boolean => graphCheck(s.document).problems.some((p) => p.severity === 'error');
+
+export const selectExplainEntry =
+  (nodeId: string) =>
+  (s: AppState): ExplainEntry | undefined =>
+    s.explain?.nodes[nodeId];
+
+/** A fresh object for other statuses: subscribe with useShallow. */
+export const selectDisplayStatus =
+  (nodeId: string) =>
+  (s: AppState): DisplayStatus =>
+    displayStatus(s.run.nodes[nodeId], s.explain?.nodes[nodeId]);

@@ -59,6 +59,23 @@ export const OutputSummary = z.object({
 });
 export type OutputSummary = z.infer<typeof OutputSummary>;
 
+export const RunSummarySchema = z.object({
+  runId: z.string(),
+  pipelineId: z.string(),
+  pipelineName: z.string(),
+  documentHash: z.string(),
+  status: RunStatus,
+  mode: z.enum(['all', 'until', 'node']),
+  target: z.string().nullable(),
+  startedAt: z.number(),
+  endedAt: z.number().nullable(),
+  ms: z.number().nullable(),
+  nodes: z.number(),
+  cached: z.number(),
+  failed: z.number(),
+  error: z.string().nullable(),
+});
+
 /** Each method: the request the caller sends and the result it gets back. */
 export const API = {
   'app.info': {
@@ -113,10 +130,40 @@ export const API = {
       document: PipelineDocument,
       /** Where the document lives; relative paths in params resolve against its folder. */
       path: FilePath.nullable(),
+      /** Run this node and only what it needs. */
       until: z.string().optional(),
+      /** Re-run this node (ignoring its cache), with what it needs taken from the cache. */
+      node: z.string().optional(),
+      /** Ignore the cache for every node that runs. */
       force: z.boolean().optional(),
     }),
     response: z.object({ runId: z.string() }),
+  },
+  'run.explain': {
+    request: z.object({ document: PipelineDocument, path: FilePath.nullable() }),
+    response: z.object({
+      nodes: z.array(
+        z.object({ node: z.string(), cacheKey: z.string(), cached: z.boolean(), reasons: z.array(z.string()) }),
+      ),
+    }),
+  },
+  'runs.list': {
+    request: z.object({ pipelineId: z.string().max(200).optional(), limit: z.number().int().min(1).max(1000).optional() }),
+    response: z.object({ runs: z.array(RunSummarySchema) }),
+  },
+  'runs.experiments': {
+    request: z.object({ pipelineId: z.string().min(1).max(200), limit: z.number().int().min(1).max(10_000).optional() }),
+    response: z.object({
+      rows: z.array(
+        z.object({
+          runId: z.string(),
+          status: RunStatus,
+          startedAt: z.number(),
+          params: z.record(z.string(), z.unknown()),
+          metrics: z.record(z.string(), z.number()),
+        }),
+      ),
+    }),
   },
   'run.cancel': {
     request: z.object({ runId: z.string().min(1).max(100) }),

@@ -1,9 +1,10 @@
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { catalogue } from '../../../nodes/index.js';
 import type { PortSpec } from '../../../src-shared/nodes/spec.js';
 import { useApp } from '../../app/context.js';
-import { selectNodeProblems } from '../../state/selectors.js';
+import { selectDisplayStatus, selectExplainEntry, selectNodeProblems } from '../../state/selectors.js';
 import { formatMs } from '../format.js';
 import { CATEGORY_COLORS, PORT_COLORS } from '../theme.js';
 import type { PlumbFlowNode } from './flow.js';
@@ -11,9 +12,10 @@ import type { PlumbFlowNode } from './flow.js';
 function PipelineNodeViewImpl({ id, data, selected }: NodeProps<PlumbFlowNode>) {
   const spec = catalogue.get(data.type, data.typeVersion);
   const run = useApp((s) => s.run.nodes[id]);
+  const { status, hint } = useApp(useShallow(selectDisplayStatus(id)));
+  const explain = useApp(selectExplainEntry(id));
   const problems = useApp(selectNodeProblems(id));
   const errors = problems.filter((p) => p.severity === 'error');
-  const status = run?.status ?? 'idle';
   const accent = spec ? CATEGORY_COLORS[spec.category] : '#9aa3af';
 
   return (
@@ -49,11 +51,15 @@ function PipelineNodeViewImpl({ id, data, selected }: NodeProps<PlumbFlowNode>) 
         </div>
       )}
       <div className="pnode-footer">
-        <span className={`status-badge status-${status}`} data-testid={`node-status-${id}`}>
+        <span
+          className={`status-badge status-${status}${hint ? ' status-hint' : ''}`}
+          data-testid={`node-status-${id}`}
+          title={badgeTitle(status, hint, explain?.reasons)}
+        >
           {status}
         </span>
-        {run?.ms !== undefined && <span className="pnode-ms">{formatMs(run.ms)}</span>}
-        {run?.cached && <span className="pnode-ms">from cache</span>}
+        {status !== 'stale' && run?.ms !== undefined && <span className="pnode-ms">{formatMs(run.ms)}</span>}
+        {status !== 'stale' && run?.cached && <span className="pnode-ms">from cache</span>}
       </div>
       {status === 'running' && run?.progress !== undefined && (
         <div className="pnode-progress" style={{ width: `${Math.round(run.progress * 100)}%` }} />
@@ -65,6 +71,16 @@ function PipelineNodeViewImpl({ id, data, selected }: NodeProps<PlumbFlowNode>) 
       )}
     </div>
   );
+}
+
+function badgeTitle(status: string, hint: boolean, reasons: readonly string[] | undefined): string | undefined {
+  if (hint) return 'Not run in this session; a stored result matches, so running reuses it';
+  if (status === 'stale') {
+    return reasons && reasons.length > 0
+      ? `Changed since it ran: ${reasons.join('; ')}`
+      : 'Its stored result is no longer in the cache';
+  }
+  return undefined;
 }
 
 function PortRow({ port, side }: { port: PortSpec; side: 'in' | 'out' }) {

@@ -1,6 +1,15 @@
 import { catalogue } from '../../../nodes/index.js';
-import { useActions, useApp } from '../../app/context.js';
-import { selectNodeProblems, selectProblems, selectSelectedNode } from '../../state/selectors.js';
+import { useActions, useApp, useCommandEnabled } from '../../app/context.js';
+import { whyRun } from '../../state/node-status.js';
+import { isRunActive } from '../../state/run-slice.js';
+import {
+  selectExplainEntry,
+  selectHasErrors,
+  selectNodeProblems,
+  selectProblems,
+  selectSelectedNode,
+} from '../../state/selectors.js';
+import { CommandButton } from '../CommandButton.js';
 import { DraftInput } from '../DraftInput.js';
 import { Docs } from './Docs.js';
 import { NodeOutputs } from './NodeOutputs.js';
@@ -29,6 +38,8 @@ function NodeInspector({ nodeId }: { nodeId: string }) {
         </div>
         {spec && <p className="inspector-summary">{spec.summary}</p>}
       </header>
+
+      <NodeRunActions nodeId={nodeId} />
 
       <label className="field">
         <span className="field-label">Label</span>
@@ -68,6 +79,31 @@ function NodeInspector({ nodeId }: { nodeId: string }) {
         </section>
       )}
     </div>
+  );
+}
+
+function NodeRunActions({ nodeId }: { nodeId: string }) {
+  const why = whyRun(useApp(selectExplainEntry(nodeId)));
+  const hasErrors = useApp(selectHasErrors);
+  const running = useApp((s) => isRunActive(s.run.status));
+  const canUntil = useCommandEnabled('run.until');
+  const canNode = useCommandEnabled('run.node');
+  let answer: string;
+  if (why.kind === 'up-to-date') answer = 'Up to date: a stored result matches';
+  else if (why.kind === 'will-run') answer = why.reasons.join('; ');
+  else if (hasErrors) answer = 'Nothing runs until the problems are fixed.';
+  else if (running) answer = 'Known when the run ends.';
+  else answer = 'Not known yet.';
+  return (
+    <section className="inspector-section inspector-run">
+      <p className={`why-run why-${why.kind}`} data-testid="why-run">
+        <span className="why-run-question">Why will this run?</span> {answer}
+      </p>
+      <div className="inspector-actions">
+        <CommandButton command="run.until" text="Run to here" testId="run-until" disabled={!canUntil} />
+        <CommandButton command="run.node" text="Re-run this node" testId="run-node" disabled={!canNode} />
+      </div>
+    </section>
   );
 }
 

@@ -7,10 +7,11 @@ import { ProfileView, readProfile } from './ProfileView.js';
 import { TablePreview } from './TablePreview.js';
 
 export function NodeOutputs({ nodeId }: { nodeId: string }) {
-  const runId = useApp((s) => s.run.runId);
+  // A node the latest run left out shows what its own (earlier) run produced.
+  const runId = useApp((s) => s.run.nodes[nodeId]?.runId ?? null);
   const outputs = useApp((s) => s.run.nodes[nodeId]?.outputs);
   // The host serves a run's outputs once the run as a whole has finished.
-  const finished = useApp((s) => !isRunActive(s.run.status));
+  const finished = useApp((s) => s.run.nodes[nodeId]?.runId !== s.run.runId || !isRunActive(s.run.status));
   if (!runId || !outputs || outputs.length === 0) {
     return <p className="hint">Run the pipeline to see what this node produces.</p>;
   }
@@ -56,6 +57,11 @@ function OutputView({ runId, nodeId, summary, finished }: OutputProps) {
       {wanted && !finished && <p className="hint">Available when the run finishes.</p>}
       {loaded?.state === 'loading' && <p className="hint">Loading…</p>}
       {loaded?.state === 'error' && <p className="field-error">{loaded.message}</p>}
+      {loaded?.state === 'evicted' && (
+        <p className="hint" data-testid={`output-evicted-${nodeId}-${summary.port}`}>
+          This output was evicted from the cache; run again to see it
+        </p>
+      )}
       {loaded?.state === 'loaded' && summary.kind === 'report' && <ReportView report={loaded.data.report} />}
       {loaded?.state === 'loaded' && summary.kind === 'table' && loaded.data.preview && (
         <TablePreview preview={loaded.data.preview} totalRows={summary.rows} />

@@ -1,0 +1,53 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { parentPort, workerData } from 'node:worker_threads';
+import { DuckDatabase } from '../data/duckdb.js';
+import { NodeError, runnerKey, type RunContext, type RunnerRegistry } from './node-runner.js';
+import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
+
+/**
+ * A node worker: runs one node task at a time with its own DuckDB instance. The engine
+ * terminates the whole thread to cancel, so nothing here needs to be interruptible.
+ */
+const init = workerData as WorkerInit;
+const port = parentPort!;
+const post = (m: FromWorker): void => port.postMessage(m);
+
+const { runners } = (await import(init.runnersModule)) as { runners: RunnerRegistry };
+const duck = await DuckDatabase.open({ threads: init.duckdbThreads });
+
+port.on('message', (msg: ToWorker) => {
+  if (msg.type === 'run') void runTask(msg.task);
+});
+post({ type: 'ready' });
+
+async function runTask(task: ToWorker['task']): Promise<void> {
+  const { taskId } = task;
+  const run = runners.get(runnerKey(task.nodeType, task.typeVersion));
+  if (!run) {
+    post({ type: 'error', taskId, message: `no runner is registered for ${task.nodeType}@${task.typeVersion}`, userFacing: true });
+    return;
+  }
+  const db = await duck.session();
+  const ctx: RunContext = {
+    runId: task.runId,
+    nodeId: task.nodeId,
+    baseDir: task.baseDir,
+    // Cancellation terminates this thread; the signal is for code that wants to stop early.
+    signal: new AbortController().signal,
+    db,
+    tempPath: (ext) => join(task.tmpDir, `${randomUUID()}${ext.startsWith('.') ? ext : `.${ext}`}`),
+    progress: (fraction, message) => post({ type: 'progress', taskId, fraction: Math.min(1, Math.max(0, fraction)), message }),
+    log: (level, message) => post({ type: 'log', taskId, level, message, time: Date.now() }),
+    metric: (name, value, step) => post({ type: 'metric', taskId, name, value, ...(step !== undefined ? { step } : {}) }),
+  };
+  try {
+    const outputs = await run(ctx, task.inputs, task.params);
+    post({ type: 'done', taskId, outputs });
+  } catch (e) {
+    const err = e instanceof Error ? e : new Error(String(e));
+    post({ type: 'error', taskId, message: err.message, stack: err.stack, userFacing: e instanceof NodeError });
+  } finally {
+    db.close();
+  }
+}

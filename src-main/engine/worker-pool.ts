@@ -1,0 +1,186 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { ArtifactDraft } from './node-runner.js';
+import type { FromWorker, NodeTask, WorkerInit } from './worker-protocol.js';
+
+/** What a task reports while it runs, besides its result. */
+export type TaskEvent = Extract<FromWorker, { type: 'progress' | 'log' | 'metric' }>;
+
+export class TaskFailed extends Error {
+  constructor(
+    message: string,
+    readonly workerStack: string | undefined,
+    readonly userFacing: boolean,
+  ) {
+    super(message);
+    this.name = 'TaskFailed';
+  }
+}
+
+export class TaskCancelled extends Error {
+  constructor() {
+    super('cancelled');
+    this.name = 'TaskCancelled';
+  }
+}
+
+interface Slot {
+  worker: Worker;
+  ready: Promise<void>;
+  busy: boolean;
+}
+
+interface Pending {
+  readonly task: Omit<NodeTask, 'taskId'>;
+  readonly onEvent: (e: TaskEvent) => void;
+  readonly resolve: (outputs: Readonly<Record<string, ArtifactDraft>>) => void;
+  readonly reject: (e: Error) => void;
+  readonly taskId: number;
+  slot?: Slot;
+  cancelled?: boolean;
+}
+
+export interface WorkerPoolOptions {
+  /** URL of the worker script (node-worker-entry.js, or a bundled worker). */
+  readonly workerUrl: URL;
+  /** URL of the module exporting `runners`. */
+  readonly runnersModule: string;
+  readonly size?: number;
+}
+
+/**
+ * A fixed pool of node workers, one task per worker at a time, started on first use and kept
+ * warm. Cancelling a running task terminates its worker (a CPU loop cannot ignore that) and a
+ * fresh one takes its place.
+ */
+export class WorkerPool {
+  readonly size: number;
+  private readonly slots: Slot[] = [];
+  private readonly queue: Pending[] = [];
+  private readonly running = new Map<number, Pending>();
+  private nextId = 1;
+  private disposed = false;
+
+  constructor(private readonly opts: WorkerPoolOptions) {
+    this.size = Math.max(1, opts.size ?? availableParallelism());
+  }
+
+  /** Runs a task; `cancel` rejects it with TaskCancelled, terminating its worker if it started. */
+  run(task: Omit<NodeTask, 'taskId'>, onEvent: (e: TaskEvent) => void): { result: Promise<Readonly<Record<string, ArtifactDraft>>>; cancel: () => void } {
+    const taskId = this.nextId++;
+    let pending!: Pending;
+    const result = new Promise<Readonly<Record<string, ArtifactDraft>>>((resolve, reject) => {
+      pending = { task, onEvent, resolve, reject, taskId };
+    });
+    if (this.disposed) pending.reject(new Error('the worker pool is closed'));
+    else {
+      this.queue.push(pending);
+      this.pump();
+    }
+    return { result, cancel: () => this.cancel(pending) };
+  }
+
+  /** Starts every worker now, so the first node does not pay for the start-up. */
+  async warmUp(): Promise<void> {
+    while (this.slots.length < this.size) this.slots.push(this.spawn());
+    await Promise.all(this.slots.map((s) => s.ready));
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    for (const p of this.queue.splice(0)) p.reject(new TaskCancelled());
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    this.slots.length = 0;
+  }
+
+  private cancel(p: Pending): void {
+    if (p.cancelled) return;
+    p.cancelled = true;
+    const queued = this.queue.indexOf(p);
+    if (queued >= 0) this.queue.splice(queued, 1);
+    if (p.slot) this.replace(p.slot);
+    this.running.delete(p.taskId);
+    p.reject(new TaskCancelled());
+  }
+
+  private pump(): void {
+    while (this.queue.length > 0) {
+      let slot = this.slots.find((s) => !s.busy);
+      if (!slot && this.slots.length < this.size) {
+        slot = this.spawn();
+        this.slots.push(slot);
+      }
+      if (!slot) return;
+      const p = this.queue.shift()!;
+      slot.busy = true;
+      // Busy workers keep the process alive (a CLI run waits on them); idle ones do not.
+      slot.worker.ref();
+      p.slot = slot;
+      this.running.set(p.taskId, p);
+      const s = slot;
+      void s.ready.then(
+        () => {
+          if (!p.cancelled) s.worker.postMessage({ type: 'run', task: { ...p.task, taskId: p.taskId } });
+        },
+        (e: unknown) => this.settle(p, () => p.reject(e instanceof Error ? e : new Error(String(e)))),
+      );
+    }
+  }
+
+  private spawn(): Slot {
+    const init: WorkerInit = {
+      runnersModule: this.opts.runnersModule,
+      duckdbThreads: Math.max(1, Math.floor(availableParallelism() / this.size)),
+    };
+    const worker = new Worker(this.opts.workerUrl, { workerData: init });
+    // A worker must never keep the process alive on its own (the CLI exits when its run is done).
+    worker.unref();
+    let markReady!: () => void;
+    let failStart!: (e: Error) => void;
+    const ready = new Promise<void>((ok, fail) => {
+      markReady = ok;
+      failStart = fail;
+    });
+    ready.catch(() => {});
+    const slot: Slot = { worker, ready, busy: false };
+    worker.on('message', (m: FromWorker) => {
+      if (m.type === 'ready') return markReady();
+      const p = this.running.get(m.taskId);
+      if (!p) return;
+      if (m.type === 'done') this.settle(p, () => p.resolve(m.outputs));
+      else if (m.type === 'error') this.settle(p, () => p.reject(new TaskFailed(m.message, m.stack, m.userFacing)));
+      else p.onEvent(m);
+    });
+    worker.on('error', (e) => {
+      failStart(e);
+      // A crash inside a worker fails its task, and the pool carries on with a fresh worker.
+      for (const p of this.running.values()) {
+        if (p.slot === slot) this.settle(p, () => p.reject(new TaskFailed(`the node worker crashed: ${e.message}`, e.stack, false)));
+      }
+      this.replace(slot);
+    });
+    worker.on('exit', (code) => {
+      failStart(new Error(`the node worker exited with code ${code} before it was ready`));
+    });
+    return slot;
+  }
+
+  private settle(p: Pending, finish: () => void): void {
+    if (!this.running.has(p.taskId)) return;
+    this.running.delete(p.taskId);
+    if (p.slot) {
+      p.slot.busy = false;
+      p.slot.worker.unref();
+    }
+    finish();
+    this.pump();
+  }
+
+  private replace(slot: Slot): void {
+    const i = this.slots.indexOf(slot);
+    if (i < 0) return;
+    void slot.worker.terminate();
+    this.slots.splice(i, 1);
+    if (!this.disposed && this.queue.length > 0) this.pump();
+  }
+}

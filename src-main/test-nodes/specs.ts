@@ -1,0 +1,40 @@
+import type { NodeSpec } from '../../src-shared/nodes/spec.js';
+
+/**
+ * Test-only node types, handed to the engine the way the composition root hands it the real
+ * catalogue. `test.step` can sleep, burn CPU or throw; `test.model` turns a table into a "model"
+ * artifact so lineage can be walked from a model back to its source file.
+ */
+export const testStepSpec: NodeSpec = {
+  type: 'test.step',
+  version: 1,
+  category: 'feature',
+  title: 'Test step',
+  summary: 'Sleeps, burns CPU or throws, then reports its value and its inputs.',
+  docs: 'Test only.',
+  inputs: [
+    { name: 'a', type: 'report', optional: true },
+    { name: 'b', type: 'report', optional: true },
+  ],
+  outputs: [{ name: 'out', type: 'report' }],
+  params: [
+    { name: 'value', kind: 'string', label: 'Value', default: '' },
+    { name: 'sleepMs', kind: 'number', label: 'Sleep (ms)', default: 0, min: 0 },
+    { name: 'cpuMs', kind: 'number', label: 'Busy loop (ms)', default: 0, min: 0 },
+    { name: 'fail', kind: 'string', label: 'Fail with', default: '' },
+  ],
+};
+
+export const testModelSpec: NodeSpec = {
+  type: 'test.model',
+  version: 1,
+  category: 'training',
+  title: 'Test model',
+  summary: 'Writes a small model file made from its input table.',
+  docs: 'Test only.',
+  inputs: [{ name: 'train', type: 'table' }],
+  outputs: [{ name: 'model', type: 'model' }],
+  params: [{ name: 'seed', kind: 'number', label: 'Seed', default: 0 }],
+};
+
+export const TEST_SPECS: readonly NodeSpec[] = [testStepSpec, testModelSpec];
