@@ -70,7 +70,7 @@ describe('plumb run', () => {
     expect(lines[0]).toMatchObject({ event: 'node', node: 'read', status: 'failed' });
     expect(String(lines[0].error)).toContain(join(dir, 'nope.csv'));
     expect(lines[1]).toMatchObject({ node: 'prof', status: 'skipped' });
-    expect(lines[2]).toMatchObject({ event: 'run', status: 'failed' });
+    expect(lines[2], r.stderr).toMatchObject({ event: 'run', status: 'failed' });
   });
 
   it('runs only what a node needs with --until', async () => {
@@ -142,6 +142,87 @@ describe('plumb validate', () => {
       expect(r.stdout).toBe('');
       expect(r.stderr).toMatch(/was saved by a newer Plumb \(format version 2; this version reads up to 1\)/);
     }
+  });
+});
+
+describe('plumb runs, show, lineage, gc', () => {
+  const home = () => join(dir, 'history');
+
+  it('records runs that runs/show expose with statuses, timings, cache hits, rows and hashes', async () => {
+    const cold = await plumb('run', EXAMPLE, '--json', '--home', home());
+    expect(cold.code, cold.stderr).toBe(0);
+    const warm = await plumb('run', EXAMPLE, '--json', '--home', home());
+    expect(warm.code).toBe(0);
+    const warmLines = warm.stdout.trim().split('\n').map((l) => JSON.parse(l) as { status: string; cached?: boolean; run?: string });
+    expect(warmLines.slice(0, 2).map((l) => [l.status, l.cached])).toEqual([
+      ['cached', true],
+      ['cached', true],
+    ]);
+
+    const runs = await plumb('runs', '--json', '--home', home());
+    expect(runs.code).toBe(0);
+    const list = JSON.parse(runs.stdout) as { runId: string; status: string; nodes: number; cached: number; ms: number }[];
+    expect(list).toHaveLength(2);
+    expect(list[0]).toMatchObject({ runId: warmLines[2].run, status: 'succeeded', nodes: 2, cached: 2 });
+    expect(list[1]).toMatchObject({ status: 'succeeded', nodes: 2, cached: 0 });
+    expect(list[1].ms).toBeGreaterThan(0);
+
+    const show = await plumb('show', list[1].runId, '--json', '--home', home());
+    expect(show.code, show.stderr).toBe(0);
+    const run = JSON.parse(show.stdout) as {
+      status: string;
+      env: { node: string };
+      nodeRuns: { nodeId: string; status: string; cacheHit: boolean; ms: number; outputs: { port: string; rows?: number; hash: string }[]; reports: Record<string, { rows: number }> }[];
+    };
+    expect(run.status).toBe('succeeded');
+    expect(run.env.node).toBe(process.version);
+    const read = run.nodeRuns.find((n) => n.nodeId === 'read_penguins')!;
+    expect(read).toMatchObject({ status: 'succeeded', cacheHit: false });
+    expect(read.ms).toBeGreaterThan(0);
+    expect(read.outputs.find((o) => o.port === 'out')).toMatchObject({ rows: 344, hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(run.nodeRuns.find((n) => n.nodeId === 'profile')!.reports.report.rows).toBe(344);
+
+    const warmShow = JSON.parse((await plumb('show', list[0].runId, '--json', '--home', home())).stdout) as typeof run;
+    expect(warmShow.nodeRuns.map((n) => n.cacheHit)).toEqual([true, true]);
+    // A cache hit hands on the very same artifacts.
+    expect(warmShow.nodeRuns[0].outputs).toEqual(run.nodeRuns[0].outputs);
+
+    const text = await plumb('show', list[1].runId.slice(0, 14), '--node', 'profile', '--home', home());
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/profile \(validate\.profile@1\): succeeded/);
+    expect(text.stdout).not.toMatch(/read_penguins/);
+  });
+
+  it('walks lineage from the profile report back to the CSV file', async () => {
+    const runs = JSON.parse((await plumb('runs', '--json', '--home', home())).stdout) as { runId: string }[];
+    const run = JSON.parse((await plumb('show', runs[runs.length - 1].runId, '--json', '--home', home())).stdout) as {
+      nodeRuns: { nodeId: string; outputs: { port: string; hash: string }[] }[];
+    };
+    const report = run.nodeRuns.find((n) => n.nodeId === 'profile')!.outputs[0].hash;
+    const r = await plumb('lineage', report.slice(0, 16), '--json', '--home', home());
+    expect(r.code, r.stderr).toBe(0);
+    const graph = JSON.parse(r.stdout) as { upstream: { nodeId: string; inputs: { kind: string; path: string }[] }[] };
+    expect(graph.upstream.map((s) => s.nodeId)).toEqual(['profile', 'read_penguins']);
+    expect(graph.upstream[1].inputs).toEqual([expect.objectContaining({ kind: 'file', path: join(ROOT, 'samples/penguins.csv') })]);
+    const text = await plumb('lineage', report, '--home', home());
+    expect(text.stdout).toContain('samples/penguins.csv');
+  });
+
+  it('gc evicts least recently used artifacts, and the next run recomputes them', async () => {
+    const r = await plumb('gc', '--max-bytes', '0', '--json', '--home', home());
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ evicted: 3, keptBytes: 0 });
+    const again = await plumb('run', EXAMPLE, '--json', '--home', home());
+    expect(again.stdout.split('\n')[0]).toContain('"status":"succeeded"');
+  });
+
+  it('says so when a state folder has no history, or a run does not exist', async () => {
+    const none = await plumb('runs', '--home', join(dir, 'empty-home'));
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/no lineage store in/);
+    const missing = await plumb('show', 'run_nope', '--home', home());
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/no run "run_nope"/);
   });
 });
 

@@ -168,9 +168,14 @@ async function runCommand(argv: string[]): Promise<number> {
   process.once('SIGINT', cancel);
   process.once('SIGTERM', cancel);
   const result = await finished;
-  await service.dispose();
   if (json) process.stdout.write(JSON.stringify({ event: 'run', run: result.run, status: result.status }) + '\n');
   process.stderr.write(`run ${result.run}: ${result.status}${result.error ? ` - ${result.error}` : ''}\n`);
+  try {
+    await service.dispose();
+  } catch (e) {
+    // The run is recorded; a failure to close cleanly is worth a line but not a different outcome.
+    process.stderr.write(`plumb: warning: closing the state folder failed: ${(e as Error).message}\n`);
+  }
   return result.status === 'succeeded' ? 0 : 1;
 }
 

@@ -148,6 +148,8 @@ export class Engine {
 
   private async execute(runId: string, req: StartRequest, signal: AbortSignal, cancels: Set<() => void>): Promise<RunOutcome> {
     const { lineage, catalogue } = this.deps;
+    // Workers start while the graph is checked and keyed, not when the first node needs one.
+    this.deps.pool.warmUp().catch(() => {});
     const doc = req.document;
     const mode = req.mode ?? 'all';
     const target = req.target ?? null;

@@ -167,4 +167,25 @@ describe('run slice', () => {
     store.getState().runStartFailed('no');
     expect(store.getState().run).toMatchObject({ status: 'failed', error: 'no', runId: null });
   });
+
+  it('starts a new run from the last known statuses and drops the explain answer', () => {
+    const store = loaded();
+    const outputs = [{ port: 'out', kind: 'table' as const, hash: 'x', bytes: 10, rows: 3 }];
+    store.getState().runRequested();
+    store.getState().runStarted('r1');
+    store.getState().applyEvent({ event: 'node', run: 'r1', node: 'read', status: 'succeeded', cached: false, outputs });
+    store.getState().applyEvent({ event: 'node', run: 'r1', node: 'profile', status: 'succeeded', cached: false, outputs });
+    store.getState().applyEvent({ event: 'run', run: 'r1', status: 'succeeded' });
+    store.getState().setExplain([{ node: 'read', cacheKey: 'k', cached: true, reasons: [] }]);
+    expect(store.getState().explain?.nodes.read?.cached).toBe(true);
+
+    store.getState().runRequested();
+    expect(store.getState().explain).toBeNull();
+    store.getState().runStarted('r2');
+    store.getState().applyEvent({ event: 'node', run: 'r2', node: 'read', status: 'running', cached: false });
+    const nodes = store.getState().run.nodes;
+    // profile was left out of r2: it keeps r1's result; read's r1 outputs are not r2's.
+    expect(nodes.profile).toMatchObject({ runId: 'r1', status: 'succeeded', outputs });
+    expect(nodes.read).toEqual({ runId: 'r2', status: 'running', cached: false });
+  });
 });
