@@ -2,12 +2,23 @@
  * `npm run bench`: performance figures as ratios against a reference measured in the same
  * invocation, never absolute timings in tests. Reads ../shared/data when present (the real
  * data sets); says so and falls back to the shipped sample when it is not.
+ * `npm run bench -- engine` runs one section.
  */
+import { benchEngine } from './engine.bench.js';
 import { benchIngest } from './ingest.bench.js';
+import { benchLineage } from './lineage.bench.js';
 
-const sections: [string, () => Promise<void>][] = [['ingest', benchIngest]];
+const sections: [string, () => Promise<void>][] = [
+  ['ingest', benchIngest],
+  ['engine', benchEngine],
+  ['lineage', benchLineage],
+];
 
 const only = process.argv[2];
+if (only && !sections.some(([name]) => name === only)) {
+  console.error(`bench: no section "${only}" (sections: ${sections.map(([n]) => n).join(', ')})`);
+  process.exit(2);
+}
 for (const [name, run] of sections) {
   if (only && only !== name) continue;
   console.log(`\n## ${name}`);

@@ -39,6 +39,7 @@ export async function createPlumbApp(opts: PlumbAppOptions): Promise<ApiService>
   const lineage = LineageStore.open(join(home, 'lineage.db'));
   const catalogue = createCatalogue(opts.nodes?.specs ?? NODE_SPECS);
   const pool = new WorkerPool({
+    home,
     workerUrl: WORKER_URL,
     runnersModule: opts.nodes?.runnersModule ?? RUNNERS_MODULE,
     ...(opts.workers ? { size: opts.workers } : {}),

@@ -49,6 +49,18 @@ export class DuckDatabase {
     return wrap(await this.instance.connect());
   }
 
+  /** A session whose connection opens on first use: some nodes never query DuckDB. */
+  lazySession(): DuckSession {
+    let inner: Promise<DuckSession> | undefined;
+    const get = (): Promise<DuckSession> => (inner ??= this.session());
+    return {
+      run: async (sql, params) => (await get()).run(sql, params),
+      all: async (sql, params) => (await get()).all(sql, params),
+      objects: async (sql, params) => (await get()).objects(sql, params),
+      close: () => void inner?.then((s) => s.close()),
+    };
+  }
+
   dispose(): void {
     this.instance.closeSync();
   }

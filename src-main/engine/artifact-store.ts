@@ -25,9 +25,16 @@ export class ArtifactStore {
     await this.removeDeadTempFolders();
   }
 
-  /** A fresh temp folder for one node run, named after this process so a later start can tell it is dead. */
+  /**
+   * A fresh temp folder path for one node run, named after this process so a later start can
+   * tell it is dead. It is created by whoever first writes into it (most nodes write one file).
+   */
+  tempFolderPath(): string {
+    return join(this.tmpRoot, `${process.pid}-${randomUUID()}`);
+  }
+
   async tempFolder(): Promise<string> {
-    const dir = join(this.tmpRoot, `${process.pid}-${randomUUID()}`);
+    const dir = this.tempFolderPath();
     await mkdir(dir, { recursive: true });
     return dir;
   }
@@ -37,25 +44,34 @@ export class ArtifactStore {
     return join(this.tmpRoot, `${process.pid}-${randomUUID()}${extension.startsWith('.') ? extension : `.${extension}`}`);
   }
 
-  async commit(draft: ArtifactDraft, tmpDir: string = this.tmpRoot): Promise<ArtifactRecord> {
-    let file: string;
+  async commit(draft: ArtifactDraft): Promise<ArtifactRecord> {
     if (draft.kind === 'report') {
-      file = join(tmpDir, `${randomUUID()}.json`);
-      await writeFile(file, JSON.stringify(draft.data, null, 2) + '\n');
-    } else {
-      file = draft.file;
+      // Hashed in memory and written once, to a temp name beside its final one.
+      const text = Buffer.from(JSON.stringify(draft.data, null, 2) + '\n');
+      const hash = createHash('sha256').update(text).digest('hex');
+      const path = await this.finalPath(hash, '.json');
+      const tmp = `${path}.${randomUUID().slice(0, 8)}.tmp`;
+      await writeFile(tmp, text);
+      await rename(tmp, path);
+      return { kind: 'report', path, hash, bytes: text.length };
     }
-    const hash = await sha256File(file);
-    const dir = join(this.root, hash.slice(0, 2));
-    await mkdir(dir, { recursive: true });
-    const path = join(dir, `${hash}${extname(file)}`);
+    const { hash, bytes } = await hashFile(draft.file);
+    const path = await this.finalPath(hash, extname(draft.file));
     // Same content, same name: an existing file is already this artifact.
-    await rename(file, path);
-    const { size } = await stat(path);
-    if (draft.kind === 'table') {
-      return { kind: 'table', path, hash, bytes: size, rows: draft.rows, columns: draft.columns };
+    await rename(draft.file, path);
+    if (draft.kind === 'table') return { kind: 'table', path, hash, bytes, rows: draft.rows, columns: draft.columns };
+    return { kind: draft.kind, path, hash, bytes };
+  }
+
+  private readonly knownDirs = new Set<string>();
+
+  private async finalPath(hash: string, ext: string): Promise<string> {
+    const dir = join(this.root, hash.slice(0, 2));
+    if (!this.knownDirs.has(dir)) {
+      await mkdir(dir, { recursive: true });
+      this.knownDirs.add(dir);
     }
-    return { kind: draft.kind, path, hash, bytes: size };
+    return join(dir, `${hash}${ext}`);
   }
 
   async discard(tmpDir: string): Promise<void> {
@@ -96,7 +112,15 @@ export function isAlive(pid: number): boolean {
 }
 
 export async function sha256File(path: string): Promise<string> {
+  return (await hashFile(path)).hash;
+}
+
+async function hashFile(path: string): Promise<{ hash: string; bytes: number }> {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
+  let bytes = 0;
+  for await (const chunk of createReadStream(path)) {
+    hash.update(chunk as Buffer);
+    bytes += (chunk as Buffer).length;
+  }
+  return { hash: hash.digest('hex'), bytes };
 }

@@ -37,8 +37,10 @@ function runAndKill(): Promise<{ runId: string; pid: number }> {
         if (e.event === 'run') runId = e.run;
         if (e.event === 'node' && e.node === 'slow' && e.status === 'running') {
           clearTimeout(timer);
-          child.kill('SIGKILL');
+          // Give the node time to be mid-write, then kill without warning.
+          setTimeout(() => child.kill('SIGKILL'), 500);
           child.once('exit', () => ok({ runId, pid: child.pid! }));
+          child.stdout.removeAllListeners('data');
           return;
         }
       }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { NodeStatus, OutputSummary, PlumbEvent, RunStatus } from '../../src-shared/api/contract.js';
@@ -221,7 +222,8 @@ export class Engine {
         );
       }
       const results = await Promise.all(order.map((id) => outcomes.get(id)!));
-      await this.collectGarbage();
+      // Only new artifacts can push the cache over its cap.
+      if (results.some((r) => r.status === 'succeeded')) await this.collectGarbage();
       if (signal.aborted) return finish('cancelled');
       return finish(results.every((r) => FINAL_OK.has(r.status)) ? 'succeeded' : 'failed');
     } catch (e) {
@@ -246,23 +248,28 @@ export class Engine {
     const { lineage, store } = this.deps;
     const params = withDefaults(spec, node.params);
     const startedAt = Date.now();
-    const nodeRunId = lineage.startNodeRun({
-      runId,
-      nodeId: node.id,
-      nodeType: node.type,
-      typeVersion: node.typeVersion,
-      params,
-      cacheKey: key.key,
-      keyParts: key.parts,
-      startedAt,
-    });
     const inputHashes: Record<string, string> = {};
     for (const [port, a] of Object.entries(args.inputs)) if (a) inputHashes[port] = a.hash;
-    for (const f of args.files) {
-      if (!f.hash) continue;
-      lineage.putArtifact({ hash: f.hash, kind: 'file', path: f.path, bytes: f.bytes });
-      inputHashes[f.param] = f.hash;
-    }
+    // A node that runs is recorded when it starts (a crash then shows it interrupted); one that
+    // is cached, skipped or cancelled before starting is recorded once, in one transaction.
+    let nodeRunId: number | undefined;
+    const begin = (): number => {
+      for (const f of args.files) {
+        if (!f.hash) continue;
+        lineage.putArtifact({ hash: f.hash, kind: 'file', path: f.path, bytes: f.bytes });
+        inputHashes[f.param] = f.hash;
+      }
+      return lineage.startNodeRun({
+        runId,
+        nodeId: node.id,
+        nodeType: node.type,
+        typeVersion: node.typeVersion,
+        params,
+        cacheKey: key.key,
+        keyParts: key.parts,
+        startedAt,
+      });
+    };
     const end = (status: 'succeeded' | 'cached' | 'failed' | 'cancelled' | 'skipped', extra: {
       outputs?: Readonly<Record<string, ArtifactRecord>>;
       error?: { message: string; stack?: string };
@@ -271,16 +278,25 @@ export class Engine {
     } = {}): NodeOutcome => {
       const endedAt = Date.now();
       const outputs = extra.outputs ?? {};
-      if (extra.logs?.length) lineage.addLogs(nodeRunId, extra.logs);
-      if (extra.metrics?.length) lineage.addMetrics(nodeRunId, extra.metrics);
-      lineage.finishNodeRun(nodeRunId, {
-        status,
-        endedAt,
-        ms: endedAt - startedAt,
-        cacheHit: status === 'cached',
-        ...(extra.error ? { error: extra.error } : {}),
-        inputs: inputHashes,
-        outputs: Object.fromEntries(Object.entries(outputs).map(([p, a]) => [p, a.hash])),
+      const outputHashes = Object.fromEntries(Object.entries(outputs).map(([p, a]) => [p, a.hash]));
+      lineage.batch(() => {
+        const id = (nodeRunId ??= begin());
+        if (status === 'succeeded') {
+          for (const a of Object.values(outputs)) lineage.putArtifact(a);
+          lineage.cachePut(key.key, outputHashes);
+        }
+        if (status === 'cached') lineage.touchArtifacts(Object.values(outputHashes));
+        if (extra.logs?.length) lineage.addLogs(id, extra.logs);
+        if (extra.metrics?.length) lineage.addMetrics(id, extra.metrics);
+        lineage.finishNodeRun(id, {
+          status,
+          endedAt,
+          ms: endedAt - startedAt,
+          cacheHit: status === 'cached',
+          ...(extra.error ? { error: extra.error } : {}),
+          inputs: inputHashes,
+          outputs: outputHashes,
+        });
       });
       this.emit({
         event: 'node',
@@ -301,15 +317,15 @@ export class Engine {
     if (!args.forced) {
       const hit = lineage.cacheGet(key.key);
       if (hit && spec.outputs.every((p) => hit[p.name]) && (await allIntact(store, Object.values(hit)))) {
-        lineage.touchArtifacts(Object.values(hit).map((a) => a.hash));
         return end('cached', { outputs: hit });
       }
     }
 
+    nodeRunId = lineage.batch(begin);
     this.emit({ event: 'node', run: runId, node: node.id, status: 'running', cached: false });
     const logs: LogLine[] = [];
     const metrics: MetricPoint[] = [];
-    const tmpDir = await store.tempFolder();
+    const tmpDir = store.tempFolderPath();
     const handle = this.deps.pool.run(
       {
         runId,
@@ -331,17 +347,13 @@ export class Engine {
     );
     args.cancels.add(handle.cancel);
     try {
-      const drafts = await handle.result;
+      const produced = await handle.result;
       if (signal.aborted) throw new TaskCancelled();
       const outputs: Record<string, ArtifactRecord> = {};
       for (const port of spec.outputs) {
-        const draft = drafts[port.name];
-        if (!draft) throw new TaskFailed(`produced no "${port.name}" output`, undefined, true);
-        const record = await store.commit(draft, tmpDir);
-        lineage.putArtifact(record);
-        outputs[port.name] = record;
+        if (!produced[port.name]) throw new TaskFailed(`produced no "${port.name}" output`, undefined, true);
+        outputs[port.name] = produced[port.name];
       }
-      lineage.cachePut(key.key, Object.fromEntries(Object.entries(outputs).map(([p, a]) => [p, a.hash])));
       return end('succeeded', { outputs, logs, metrics });
     } catch (e) {
       if (e instanceof TaskCancelled || signal.aborted) return end('cancelled', { logs, metrics });
@@ -352,7 +364,7 @@ export class Engine {
     } finally {
       args.cancels.delete(handle.cancel);
       // Nothing partial is kept: whatever was not committed goes with the temp folder.
-      await store.discard(tmpDir);
+      if (existsSync(tmpDir)) await store.discard(tmpDir);
     }
   }
 

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { DuckDatabase } from '../data/duckdb.js';
+import type { ArtifactRecord } from '../lineage/types.js';
+import { ArtifactStore } from './artifact-store.js';
 import { NodeError, runnerKey, type RunContext, type RunnerRegistry } from './node-runner.js';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
 
@@ -15,6 +18,7 @@ const post = (m: FromWorker): void => port.postMessage(m);
 
 const { runners } = (await import(init.runnersModule)) as { runners: RunnerRegistry };
 const duck = await DuckDatabase.open({ threads: init.duckdbThreads });
+const store = new ArtifactStore(init.home);
 
 port.on('message', (msg: ToWorker) => {
   if (msg.type === 'run') void runTask(msg.task);
@@ -28,7 +32,8 @@ async function runTask(task: ToWorker['task']): Promise<void> {
     post({ type: 'error', taskId, message: `no runner is registered for ${task.nodeType}@${task.typeVersion}`, userFacing: true });
     return;
   }
-  const db = await duck.session();
+  const db = duck.lazySession();
+  let tmpReady = false;
   const ctx: RunContext = {
     runId: task.runId,
     nodeId: task.nodeId,
@@ -36,13 +41,21 @@ async function runTask(task: ToWorker['task']): Promise<void> {
     // Cancellation terminates this thread; the signal is for code that wants to stop early.
     signal: new AbortController().signal,
     db,
-    tempPath: (ext) => join(task.tmpDir, `${randomUUID()}${ext.startsWith('.') ? ext : `.${ext}`}`),
+    tempPath: (ext) => {
+      if (!tmpReady) {
+        mkdirSync(task.tmpDir, { recursive: true });
+        tmpReady = true;
+      }
+      return join(task.tmpDir, `${randomUUID()}${ext.startsWith('.') ? ext : `.${ext}`}`);
+    },
     progress: (fraction, message) => post({ type: 'progress', taskId, fraction: Math.min(1, Math.max(0, fraction)), message }),
     log: (level, message) => post({ type: 'log', taskId, level, message, time: Date.now() }),
     metric: (name, value, step) => post({ type: 'metric', taskId, name, value, ...(step !== undefined ? { step } : {}) }),
   };
   try {
-    const outputs = await run(ctx, task.inputs, task.params);
+    const drafts = await run(ctx, task.inputs, task.params);
+    const outputs: Record<string, ArtifactRecord> = {};
+    for (const [port, draft] of Object.entries(drafts)) outputs[port] = await store.commit(draft);
     post({ type: 'done', taskId, outputs });
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { ArtifactDraft } from './node-runner.js';
+import type { ArtifactRecord } from '../lineage/types.js';
 import type { FromWorker, NodeTask, WorkerInit } from './worker-protocol.js';
 
 /** What a task reports while it runs, besides its result. */
@@ -33,7 +33,7 @@ interface Slot {
 interface Pending {
   readonly task: Omit<NodeTask, 'taskId'>;
   readonly onEvent: (e: TaskEvent) => void;
-  readonly resolve: (outputs: Readonly<Record<string, ArtifactDraft>>) => void;
+  readonly resolve: (outputs: Readonly<Record<string, ArtifactRecord>>) => void;
   readonly reject: (e: Error) => void;
   readonly taskId: number;
   slot?: Slot;
@@ -45,6 +45,8 @@ export interface WorkerPoolOptions {
   readonly workerUrl: URL;
   /** URL of the module exporting `runners`. */
   readonly runnersModule: string;
+  /** The state folder whose artifact store workers commit outputs to. */
+  readonly home: string;
   readonly size?: number;
 }
 
@@ -66,10 +68,10 @@ export class WorkerPool {
   }
 
   /** Runs a task; `cancel` rejects it with TaskCancelled, terminating its worker if it started. */
-  run(task: Omit<NodeTask, 'taskId'>, onEvent: (e: TaskEvent) => void): { result: Promise<Readonly<Record<string, ArtifactDraft>>>; cancel: () => void } {
+  run(task: Omit<NodeTask, 'taskId'>, onEvent: (e: TaskEvent) => void): { result: Promise<Readonly<Record<string, ArtifactRecord>>>; cancel: () => void } {
     const taskId = this.nextId++;
     let pending!: Pending;
-    const result = new Promise<Readonly<Record<string, ArtifactDraft>>>((resolve, reject) => {
+    const result = new Promise<Readonly<Record<string, ArtifactRecord>>>((resolve, reject) => {
       pending = { task, onEvent, resolve, reject, taskId };
     });
     if (this.disposed) pending.reject(new Error('the worker pool is closed'));
@@ -131,6 +133,7 @@ export class WorkerPool {
     const init: WorkerInit = {
       runnersModule: this.opts.runnersModule,
       duckdbThreads: Math.max(1, Math.floor(availableParallelism() / this.size)),
+      home: this.opts.home,
     };
     const worker = new Worker(this.opts.workerUrl, { workerData: init });
     // A worker must never keep the process alive on its own (the CLI exits when its run is done).

@@ -1,5 +1,6 @@
 import type { ParamValues } from '../../src-shared/nodes/spec.js';
-import type { ArtifactDraft, StoredArtifact } from './node-runner.js';
+import type { ArtifactRecord } from '../lineage/types.js';
+import type { StoredArtifact } from './node-runner.js';
 
 /** Messages between the engine (main thread) and a node worker. Plain data only. */
 export interface NodeTask {
@@ -22,7 +23,8 @@ export type FromWorker =
   | { readonly type: 'progress'; readonly taskId: number; readonly fraction: number; readonly message?: string }
   | { readonly type: 'log'; readonly taskId: number; readonly level: 'debug' | 'info' | 'warn' | 'error'; readonly message: string; readonly time: number }
   | { readonly type: 'metric'; readonly taskId: number; readonly name: string; readonly value: number; readonly step?: number }
-  | { readonly type: 'done'; readonly taskId: number; readonly outputs: Readonly<Record<string, ArtifactDraft>> }
+  /** The outputs are already committed to the artifact store (hashed, renamed into place). */
+  | { readonly type: 'done'; readonly taskId: number; readonly outputs: Readonly<Record<string, ArtifactRecord>> }
   | {
       readonly type: 'error';
       readonly taskId: number;
@@ -37,4 +39,6 @@ export interface WorkerInit {
   readonly runnersModule: string;
   /** DuckDB threads for this worker, so the pool together uses the machine's cores once. */
   readonly duckdbThreads: number;
+  /** The state folder: workers commit outputs to its artifact store themselves, off the main thread. */
+  readonly home: string;
 }

@@ -138,18 +138,12 @@ interface LastNodeRunRow {
   key_parts_json: string;
   run_id: string;
 }
-interface ExperimentRunRow {
+interface ExperimentDbRow {
   id: string;
   status: RunStatus;
   started_at: number;
-}
-interface ExperimentValueRow {
-  run_id: string;
-  node_id: string;
-  is_metric: number;
-  name: string;
-  value_json: string | null;
-  value: number | null;
+  params_json: string;
+  metrics_json: string;
 }
 interface ModelVersionRow {
   id: number;
@@ -233,7 +227,7 @@ export class LineageStore {
   beginRun(r: RunStart): void {
     const s = this.s;
     const now = this.now();
-    this.db.transaction(() => {
+    this.tx(() => {
       s.upsertPipeline.run({ id: r.pipelineId, name: r.pipelineName, now });
       s.upsertDocument.run({ hash: r.documentHash, pipelineId: r.pipelineId, path: r.documentPath, text: r.documentText, now });
       s.insertRun.run({
@@ -249,7 +243,7 @@ export class LineageStore {
         envJson: JSON.stringify(r.env),
         nodeTypesJson: JSON.stringify(r.nodeTypes),
       });
-    })();
+    });
   }
 
   finishRun(runId: string, r: RunFinish): void {
@@ -260,7 +254,7 @@ export class LineageStore {
   /** Records a node run as 'running' with its params; returns its id for the later calls. */
   startNodeRun(r: NodeRunStart): number {
     const s = this.s;
-    return this.db.transaction(() => {
+    return this.tx(() => {
       const id = Number(
         s.insertNodeRun.run({
           runId: r.runId,
@@ -277,7 +271,7 @@ export class LineageStore {
         s.insertParam.run(id, name, JSON.stringify(value));
       }
       return id;
-    })();
+    });
   }
 
   /**
@@ -287,8 +281,18 @@ export class LineageStore {
   finishNodeRun(nodeRunId: number, r: NodeRunFinish): void {
     const s = this.s;
     const endedAt = Math.round(r.endedAt);
-    this.db.transaction(() => {
-      const changed = s.finishNodeRun.run({
+    const edges = [
+      ...Object.entries(r.inputs).map(([port, hash]) => ({ port, hash, insert: s.insertInput, what: 'input' })),
+      ...Object.entries(r.outputs).map(([port, hash]) => ({ port, hash, insert: s.insertOutput, what: 'output' })),
+    ];
+    this.tx(() => {
+      if (!s.nodeRunExists.get(nodeRunId)) throw new LineageLookupError(`finishNodeRun: no node run ${nodeRunId} in the lineage store`);
+      for (const e of edges) {
+        if (!s.artifactExists.get(e.hash)) {
+          throw new LineageLookupError(`finishNodeRun: artifact ${e.hash} (${e.what} ${e.port}) is not in the lineage store; call putArtifact first`);
+        }
+      }
+      s.finishNodeRun.run({
         id: nodeRunId,
         status: r.status,
         cacheHit: r.cacheHit ? 1 : 0,
@@ -296,29 +300,20 @@ export class LineageStore {
         ms: r.ms,
         errorMessage: r.error?.message ?? null,
         errorStack: r.error?.stack ?? null,
-      }).changes;
-      if (changed === 0) throw new LineageLookupError(`finishNodeRun: no node run ${nodeRunId} in the lineage store`);
-      for (const [edges, insert, what] of [
-        [r.inputs, s.insertInput, 'input'],
-        [r.outputs, s.insertOutput, 'output'],
-      ] as const) {
-        for (const [port, hash] of Object.entries(edges)) {
-          if (!s.artifactExists.get(hash)) {
-            throw new LineageLookupError(`finishNodeRun: artifact ${hash} (${what} ${port}) is not in the lineage store; call putArtifact first`);
-          }
-          insert.run(nodeRunId, port, hash);
-          s.touchArtifact.run(endedAt, hash);
-        }
+      });
+      for (const e of edges) {
+        e.insert.run(nodeRunId, e.port, e.hash);
+        s.touchArtifact.run(endedAt, e.hash);
       }
-    })();
+    });
   }
 
   addLogs(nodeRunId: number, lines: readonly LogLine[]): void {
     if (lines.length === 0) return;
     const s = this.s;
-    this.db.transaction(() => {
+    this.tx(() => {
       for (const l of lines) s.insertLog.run(nodeRunId, Math.round(l.time), l.level, l.message);
-    })();
+    });
   }
 
   addMetrics(nodeRunId: number, points: readonly MetricPoint[]): void {
@@ -329,10 +324,10 @@ export class LineageStore {
       }
     }
     const s = this.s;
-    this.db.transaction(() => {
+    this.tx(() => {
       // NaN is stored as NULL by SQLite; it is read back as NaN.
       for (const p of points) s.insertMetric.run(nodeRunId, p.name, Number.isNaN(p.value) ? null : p.value, p.step ?? null);
-    })();
+    });
   }
 
   // ---------------------------------------------------------------- artifacts and cache
@@ -355,9 +350,9 @@ export class LineageStore {
     if (hashes.length === 0) return;
     const s = this.s;
     const now = this.now();
-    this.db.transaction(() => {
+    this.tx(() => {
       for (const h of hashes) s.touchArtifact.run(now, h);
-    })();
+    });
   }
 
   /** The artifacts stored under a cache key, by output port; undefined when any was evicted. */
@@ -373,15 +368,15 @@ export class LineageStore {
   cachePut(cacheKey: string, outputs: Readonly<Record<string, string>>): void {
     const s = this.s;
     const now = this.now();
-    this.db.transaction(() => {
-      s.cacheDelete.run(cacheKey);
+    this.tx(() => {
       for (const [port, hash] of Object.entries(outputs)) {
         if (!s.artifactExists.get(hash)) {
           throw new LineageLookupError(`cachePut: artifact ${hash} (output ${port}) is not in the lineage store; call putArtifact first`);
         }
-        s.cacheInsert.run(cacheKey, port, hash, now);
       }
-    })();
+      s.cacheDelete.run(cacheKey);
+      for (const [port, hash] of Object.entries(outputs)) s.cacheInsert.run(cacheKey, port, hash, now);
+    });
   }
 
   /** The latest node run of a node in a pipeline that succeeded or was cached. */
@@ -506,21 +501,19 @@ export class LineageStore {
    * cache-hit node run contributes the metrics of the node run that computed its outputs.
    */
   experiments(pipelineId: string, limit = 500): ExperimentRow[] {
-    const runs = this.s.experimentRuns.all({ pipelineId, limit });
-    const byRun = new Map<string, { params: Record<string, unknown>; metrics: Record<string, number> }>();
-    const rows: ExperimentRow[] = runs.map((r) => {
-      const entry = { params: {}, metrics: {} };
-      byRun.set(r.id, entry);
-      return { runId: r.id, status: r.status, startedAt: r.started_at, params: entry.params, metrics: entry.metrics };
+    // SQLite builds each run's two objects (json_group_object) so only one row per run crosses
+    // into JavaScript; NaN metrics were stored as NULL and come back as null.
+    return this.s.experiments.all({ pipelineId, limit }).map((r) => {
+      const metrics = JSON.parse(r.metrics_json) as Record<string, number | null>;
+      for (const k in metrics) metrics[k] ??= Number.NaN;
+      return {
+        runId: r.id,
+        status: r.status,
+        startedAt: r.started_at,
+        params: JSON.parse(r.params_json) as Record<string, unknown>,
+        metrics: metrics as Record<string, number>,
+      };
     });
-    for (const v of this.s.experimentValues.all({ pipelineId, limit })) {
-      const entry = byRun.get(v.run_id);
-      if (!entry) continue;
-      const key = `${v.node_id}.${v.name}`;
-      if (v.is_metric === 1) entry.metrics[key] = v.value ?? Number.NaN;
-      else entry.params[key] = JSON.parse(v.value_json ?? 'null') as unknown;
-    }
-    return rows;
   }
 
   // ---------------------------------------------------------------- gc support
@@ -550,7 +543,7 @@ export class LineageStore {
     const s = this.s;
     const now = this.now();
     const stage = r.stage ?? 'none';
-    return this.db.transaction(() => {
+    return this.tx(() => {
       const kind = s.artifactKind.get(r.artifactHash)?.kind;
       if (kind === undefined) throw new LineageLookupError(`registerModelVersion: artifact ${r.artifactHash} is not in the lineage store`);
       if (kind !== 'model') throw new LineageLookupError(`registerModelVersion: artifact ${r.artifactHash} is a ${kind}, not a model`);
@@ -561,14 +554,14 @@ export class LineageStore {
       s.insertStageEvent.run(versionId, stage, now);
       if (stage === 'production') this.archiveOtherProduction(modelId, versionId, now);
       return { modelId, version };
-    })();
+    });
   }
 
   /** Moves a model version to a stage; a new production version archives the previous one. */
   setStage(name: string, version: number, stage: ModelStage): void {
     const s = this.s;
     const now = this.now();
-    this.db.transaction(() => {
+    this.tx(() => {
       const modelId = s.modelId.get(name)?.id;
       const row = modelId === undefined ? undefined : s.modelVersion.get(modelId, version);
       if (modelId === undefined || !row) throw new LineageLookupError(`No version ${version} of model "${name}" in the registry`);
@@ -576,7 +569,7 @@ export class LineageStore {
       s.updateStage.run(stage, row.id);
       s.insertStageEvent.run(row.id, stage, now);
       if (stage === 'production') this.archiveOtherProduction(modelId, row.id, now);
-    })();
+    });
   }
 
   listModels(): ModelInfo[] {
@@ -613,6 +606,14 @@ export class LineageStore {
   }
 
   // ---------------------------------------------------------------- internals
+
+  /**
+   * Runs `fn` as one transaction, or as part of the caller's (`batch`) without a savepoint of its
+   * own: the writes check their inputs before writing, so a refused call writes nothing.
+   */
+  private tx<T>(fn: () => T): T {
+    return this.db.inTransaction ? fn() : this.db.transaction(fn)();
+  }
 
   private archiveOtherProduction(modelId: number, keepVersionId: number, now: number): void {
     for (const other of this.s.otherProduction.all(modelId, keepVersionId)) {
@@ -655,7 +656,7 @@ export class LineageStore {
       seenArtifacts.add(hash);
       const next: StepRow[] = [];
       if (direction === 'up') {
-        const producer = s.producerOf.get(hash);
+        const producer = s.producerOf.get(hash) ?? s.anyWriterOf.get(hash);
         if (producer) next.push(producer);
       } else {
         next.push(...s.readersOf.all(hash));
@@ -756,11 +757,8 @@ const RUN_SUMMARY_COLS = `
 const METRIC_SOURCE = `CASE WHEN n.cache_hit = 1 THEN coalesce(
     (SELECT c.id FROM node_runs c WHERE c.cache_key = n.cache_key AND c.cache_hit = 0 AND c.status = 'succeeded' AND c.id < n.id
      ORDER BY c.id DESC LIMIT 1), n.id) ELSE n.id END`;
-/** The newest runs of a pipeline (@pipelineId), at most @limit, newest first. */
-const EXPERIMENT_PAGE = `
-  WITH page AS (
-    SELECT r.id, r.status, r.started_at FROM runs r WHERE r.pipeline_id = @pipelineId ORDER BY r.started_at DESC, r.rowid DESC LIMIT @limit
-  )`;
+/** The latest node run `n` of its node in run `r` (a re-run node keeps only its last run). */
+const LATEST_IN_RUN = `n.run_id = r.id AND n.id = (SELECT max(n2.id) FROM node_runs n2 WHERE n2.run_id = r.id AND n2.node_id = n.node_id)`;
 
 function prepareStatements(db: Database.Database) {
   return {
@@ -863,6 +861,7 @@ function prepareStatements(db: Database.Database) {
 
     // runs
     runExists: db.prepare<[string], IdRow>(`SELECT id FROM runs WHERE id = ?`),
+    nodeRunExists: db.prepare<[number], { one: number }>(`SELECT 1 AS one FROM node_runs WHERE id = ?`),
     runsFrom: db.prepare<[string], IdRow>(`SELECT id FROM runs WHERE id >= ? ORDER BY id LIMIT 2`),
     listRuns: db.prepare<[number], RunSummaryRow>(
       `SELECT ${RUN_SUMMARY_COLS} FROM runs r JOIN pipelines p ON p.id = r.pipeline_id
@@ -906,13 +905,20 @@ function prepareStatements(db: Database.Database) {
     metricsOfNodeRun: db.prepare<[number], MetricRow>(`SELECT node_run_id, name, value, step FROM metrics WHERE node_run_id = ? ORDER BY rowid`),
 
     // lineage
+    // Both scan node_run_outputs_artifact in node run order (ids are given at start), so the
+    // earliest computing node run is found without reading the cache hits after it.
     producerOf: db.prepare<[string], StepRow>(
       `SELECT ${NODE_RUN_STEP} FROM node_run_outputs o JOIN node_runs n ON n.id = o.node_run_id
-       WHERE o.artifact_hash = ? ORDER BY n.cache_hit, n.started_at, n.id LIMIT 1`,
+       WHERE o.artifact_hash = ? AND n.cache_hit = 0 ORDER BY o.node_run_id LIMIT 1`,
+    ),
+    /** When no node run computed it (the one that did is gone), the earliest that wrote it. */
+    anyWriterOf: db.prepare<[string], StepRow>(
+      `SELECT ${NODE_RUN_STEP} FROM node_run_outputs o JOIN node_runs n ON n.id = o.node_run_id
+       WHERE o.artifact_hash = ? ORDER BY o.node_run_id LIMIT 1`,
     ),
     readersOf: db.prepare<[string], StepRow>(
       `SELECT ${NODE_RUN_STEP} FROM node_run_inputs i JOIN node_runs n ON n.id = i.node_run_id
-       WHERE i.artifact_hash = ? AND n.cache_hit = 0 AND n.status = 'succeeded' ORDER BY n.started_at, n.id`,
+       WHERE i.artifact_hash = ? AND n.cache_hit = 0 AND n.status = 'succeeded' ORDER BY i.node_run_id`,
     ),
     inputsOfNodeRun: db.prepare<[number], PortArtifactRow>(
       `SELECT i.node_run_id, i.port, ${ARTIFACT_COLS} FROM node_run_inputs i JOIN artifacts a ON a.hash = i.artifact_hash
@@ -924,21 +930,13 @@ function prepareStatements(db: Database.Database) {
     ),
 
     // experiments
-    experimentRuns: db.prepare<{ pipelineId: string; limit: number }, ExperimentRunRow>(`${EXPERIMENT_PAGE} SELECT id, status, started_at FROM page`),
-    experimentValues: db.prepare<{ pipelineId: string; limit: number }, ExperimentValueRow>(
-      `${EXPERIMENT_PAGE},
-       latest AS (
-         SELECT max(n.id) AS id FROM node_runs n WHERE n.run_id IN (SELECT id FROM page) GROUP BY n.run_id, n.node_id
-       ),
-       src AS (
-         SELECT n.run_id, n.node_id, n.id AS param_source, ${METRIC_SOURCE} AS metric_source
-         FROM latest l JOIN node_runs n ON n.id = l.id
-       )
-       SELECT s.run_id, s.node_id, 0 AS is_metric, p.name, p.value_json, NULL AS value
-         FROM src s JOIN params p ON p.node_run_id = s.param_source
-       UNION ALL
-       SELECT s.run_id, s.node_id, 1 AS is_metric, m.name, NULL AS value_json, m.value
-         FROM src s JOIN metrics m ON m.node_run_id = s.metric_source AND m.step IS NULL`,
+    experiments: db.prepare<{ pipelineId: string; limit: number }, ExperimentDbRow>(
+      `SELECT r.id, r.status, r.started_at,
+         (SELECT json_group_object(n.node_id || '.' || p.name, json(p.value_json))
+            FROM node_runs n JOIN params p ON p.node_run_id = n.id WHERE ${LATEST_IN_RUN}) AS params_json,
+         (SELECT json_group_object(n.node_id || '.' || m.name, m.value)
+            FROM node_runs n JOIN metrics m ON m.node_run_id = ${METRIC_SOURCE} AND m.step IS NULL WHERE ${LATEST_IN_RUN}) AS metrics_json
+       FROM runs r WHERE r.pipeline_id = @pipelineId ORDER BY r.started_at DESC, r.rowid DESC LIMIT @limit`,
     ),
 
     // gc

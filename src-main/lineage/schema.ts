@@ -64,9 +64,11 @@ export const migrations: readonly string[] = [
     error_message  TEXT,
     error_stack    TEXT
   ) STRICT;
-  CREATE INDEX node_runs_run ON node_runs(run_id, started_at);
+  -- (run_id, node_id): a run's node runs, and the latest node run of each node in a run.
+  CREATE INDEX node_runs_run ON node_runs(run_id, node_id);
   CREATE INDEX node_runs_node ON node_runs(node_id);
-  CREATE INDEX node_runs_cache_key ON node_runs(cache_key);
+  -- "the node run that computed this cache key": seeks straight to the non-cached ones.
+  CREATE INDEX node_runs_cache_key ON node_runs(cache_key, cache_hit);
 
   CREATE TABLE node_run_logs (
     node_run_id INTEGER NOT NULL REFERENCES node_runs(id) ON DELETE CASCADE,

@@ -6,7 +6,11 @@ import { NodeError, runnerKey, type NodeRunFn } from '../engine/node-runner.js';
 const step: NodeRunFn = async (ctx, inputs, params) => {
   ctx.progress(0, 'starting');
   const sleepMs = Number(params.sleepMs ?? 0);
-  if (sleepMs > 0) await new Promise((done) => setTimeout(done, sleepMs));
+  if (sleepMs > 0) {
+    // A long node is mid-write while it waits: a kill or cancel now must leave no torn artifact.
+    await writeFile(ctx.tempPath('.partial'), 'half an artifact');
+    await new Promise((done) => setTimeout(done, sleepMs));
+  }
   const cpuMs = Number(params.cpuMs ?? 0);
   // A synchronous loop: only terminating the worker can stop it.
   for (const until = Date.now() + cpuMs; Date.now() < until; ) Math.sqrt(Date.now());

@@ -44,7 +44,8 @@ export async function openTestEngine(opts: { home?: string; workers?: number; ma
   const store = new ArtifactStore(home);
   await store.init();
   const lineage = LineageStore.open(join(home, 'lineage.db'));
-  const pool = new WorkerPool({ workerUrl: WORKER_URL, runnersModule: RUNNERS, size: opts.workers ?? 2 });
+  const pool = new WorkerPool({
+    home, workerUrl: WORKER_URL, runnersModule: RUNNERS, size: opts.workers ?? 2 });
   const engine = new Engine({
     catalogue: createCatalogue([...NODE_SPECS, ...TEST_SPECS]),
     store,

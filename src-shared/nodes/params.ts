@@ -1,8 +1,20 @@
 import { z } from 'zod';
 import type { NodeSpec, ParamSpec, ParamValues } from './spec.js';
 
+const schemas = new WeakMap<ParamSpec, z.ZodType>();
+
 /** The zod schema of one declared param; the single source for forms and validation. */
 export function paramSchema(p: ParamSpec): z.ZodType {
+  // Specs are immutable data, and building a zod schema costs more than using one.
+  let schema = schemas.get(p);
+  if (!schema) {
+    schema = buildParamSchema(p);
+    schemas.set(p, schema);
+  }
+  return schema;
+}
+
+function buildParamSchema(p: ParamSpec): z.ZodType {
   switch (p.kind) {
     case 'string':
     case 'path':
