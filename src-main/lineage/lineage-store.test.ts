@@ -329,7 +329,14 @@ describe('LineageStore', () => {
     recordRun(store, 'r1', [ingest(), train({ metrics: [{ name: 'accuracy', value: 0.8 }, { name: 'loss', value: 0.3, step: 0 }] })]);
     recordRun(store, 'r2', [
       ingest({ cacheHit: true }),
-      train({ params: { target: 'churn', C: 2 }, outputs: { model: { ...MODEL, hash: hash('m2') } }, metrics: [{ name: 'accuracy', value: 0.85 }] }),
+      train({
+        params: { target: 'churn', C: 2 },
+        outputs: { model: { ...MODEL, hash: hash('m2') } },
+        metrics: [
+          { name: 'accuracy', value: 0.85 },
+          { name: 'f1', value: Number.NaN },
+        ],
+      }),
     ]);
     // r3 is all cache hits that record no metrics of their own: the computing run's metrics show.
     recordRun(store, 'r3', [ingest({ cacheHit: true }), train({ cacheHit: true, metrics: [] })]);
@@ -345,13 +352,21 @@ describe('LineageStore', () => {
       metrics: { 'train.accuracy': 0.8 }, // series points are not scalars
     });
     expect(rows[1].params['train.C']).toBe(2);
-    expect(rows[1].metrics).toEqual({ 'train.accuracy': 0.85 });
+    expect(rows[1].metrics).toEqual({ 'train.accuracy': 0.85, 'train.f1': Number.NaN });
     expect(rows[0].metrics).toEqual({ 'train.accuracy': 0.8 });
     expect(store.getRun('r3')!.nodeRuns[1].metrics).toEqual([
       { name: 'accuracy', value: 0.8 },
       { name: 'loss', value: 0.3, step: 0 },
     ]);
     expect(store.experiments('churn', 1).map((r) => r.runId)).toEqual(['r3']);
+
+    // A node run twice within one run: its last run counts.
+    recordRun(store, 'again', [train({ params: { C: 1 }, metrics: [{ name: 'accuracy', value: 0.1 }] }), train({ params: { C: 7 } })], {
+      pipelineId: 'rerun',
+    });
+    expect(store.experiments('rerun')).toEqual([
+      expect.objectContaining({ params: { 'train.C': 7 }, metrics: { 'train.accuracy': 0.9 } }),
+    ]);
     store.close();
   });
 
@@ -559,6 +574,25 @@ describe('LineageStore', () => {
     expect(store.cacheGet('k')).toEqual({ model: MODEL });
     expect(store.getFileHash('/data/churn.csv', 1200, 5)).toBe(CSV.hash);
     expect(store.listModels()).toEqual([{ name: 'churn', versions: [expect.objectContaining({ version: 1, stage: 'staging' })] }]);
+    store.close();
+  });
+
+  it('writes a batch all or nothing, and a refused call inside it writes nothing', () => {
+    const store = open();
+    expect(() =>
+      store.batch(() => {
+        recordRun(store, 'r1', [ingest(), train()]);
+        throw new Error('stop');
+      }),
+    ).toThrow('stop');
+    expect(store.listRuns()).toEqual([]);
+
+    store.batch(() => {
+      const [id] = recordRun(store, 'r2', [ingest()], { finish: false });
+      const finish = { status: 'succeeded' as const, endedAt: clock, ms: 1, cacheHit: false, inputs: {}, outputs: { out: hash('nope') } };
+      expect(() => store.finishNodeRun(id, finish)).toThrow(/putArtifact/);
+    });
+    expect(store.getRun('r2')!.nodeRuns[0]).toMatchObject({ status: 'running', outputs: [] });
     store.close();
   });
 

@@ -468,6 +468,10 @@ export class LineageStore {
    * succeeded, non-cached node runs that read an artifact and then the readers of their outputs.
    * Both are breadth first (nearest first), visit each node run once, and stop at
    * LINEAGE_STEP_CAP steps each (`truncated` says so).
+   *
+   * For a run, the walks start from its node runs' outputs (upstream also from their inputs, so a
+   * run that failed before writing anything still shows what it read from); its own node runs,
+   * listed upstream as the producers of its outputs, are not repeated downstream.
    */
   lineage(subject: string): LineageResult | undefined {
     const found = this.resolveSubject(subject);
