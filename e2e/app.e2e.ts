@@ -128,3 +128,37 @@ test('a truncated file is refused with its reason, and the open document stays',
   await expect(page.getByTestId('document-path')).toHaveAttribute('title', example());
   await expect(page.getByTestId('node-read_penguins')).toBeVisible();
 });
+
+test('a second run is served from the cache, and an edit marks only what it affects stale', async ({ page }) => {
+  await openApp(page);
+  await page.getByTestId('command-run.all').click();
+  await expect(page.getByTestId('run-status')).toHaveText('Run succeeded');
+  // Earlier journeys ran this pipeline: its results may already be stored.
+  await page.getByTestId('command-run.all').click();
+  await expect(page.getByTestId('run-status')).toHaveText('Run succeeded');
+  await expect(page.getByTestId('node-status-read_penguins')).toHaveText('cached');
+  await expect(page.getByTestId('node-status-profile')).toHaveText('cached');
+  await expect(page.getByTestId('run-counts')).toContainText('2 cached');
+
+  // Changing the profile's params makes it stale, and only it.
+  await page.getByTestId('node-profile').click();
+  const columns = page.getByTestId('param-columns').locator('input');
+  await columns.fill('species, body_mass_g');
+  await columns.press('Enter');
+  await expect(page.getByTestId('node-status-profile')).toHaveText('stale');
+  await expect(page.getByTestId('node-status-read_penguins')).toHaveText('cached');
+  await expect(page.getByTestId('why-run')).toContainText('params changed: columns');
+
+  // Running again recomputes only the profile.
+  await page.getByTestId('command-run.all').click();
+  await expect(page.getByTestId('run-status')).toHaveText('Run succeeded');
+  await expect(page.getByTestId('node-status-read_penguins')).toHaveText('cached');
+  await expect(page.getByTestId('node-status-profile')).toHaveText('succeeded');
+  await expect(page.getByTestId('profile-report')).toContainText('2 columns');
+
+  // Re-running one node ignores its cache and takes its inputs from the cache.
+  await page.getByTestId('run-node').click();
+  await expect(page.getByTestId('run-status')).toHaveText('Run succeeded');
+  await expect(page.getByTestId('node-status-profile')).toHaveText('succeeded');
+  await expect(page.getByTestId('run-counts')).toContainText('1 cached, 1 ran');
+});
