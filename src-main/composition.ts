@@ -44,7 +44,7 @@ export async function createPlumbApp(opts: PlumbAppOptions): Promise<ApiService>
     runnersModule: opts.nodes?.runnersModule ?? RUNNERS_MODULE,
     ...(opts.workers ? { size: opts.workers } : {}),
   });
-  const engine = new Engine({ catalogue, store, lineage, pool, appVersion: appVersion(), maxCacheBytes: opts.maxCacheBytes });
+  const engine = new Engine({ catalogue, store, lineage, pool, appVersion: appVersion(), maxCacheBytes: opts.maxCacheBytes ?? cacheCapFromEnv() });
   return createApiService({
     version: appVersion(),
     home,
@@ -55,6 +55,13 @@ export async function createPlumbApp(opts: PlumbAppOptions): Promise<ApiService>
     lineage,
     recent: new RecentFiles(join(home, 'recent.json')),
   });
+}
+
+/** PLUMB_CACHE_MAX_BYTES sets the artifact cache's cap; unset or invalid keeps the default. */
+function cacheCapFromEnv(): number | undefined {
+  const raw = process.env.PLUMB_CACHE_MAX_BYTES;
+  const n = raw ? Number(raw) : NaN;
+  return Number.isInteger(n) && n >= 0 ? n : undefined;
 }
 
 /** PLUMB_HOME, else the OS's per-user app-data folder (as Electron's userData would be). */

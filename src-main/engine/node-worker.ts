@@ -11,56 +11,65 @@ import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
 /**
  * A node worker: runs one node task at a time with its own DuckDB instance. The engine
  * terminates the whole thread to cancel, so nothing here needs to be interruptible.
+ *
+ * Importing this module does nothing; a worker entry calls `startNodeWorker` with the runners:
+ * node-worker-entry.js (development, under tsx) imports `WorkerInit.runnersModule` for them, and
+ * the Electron build (src-main/hosts/electron/node-worker.ts) has them bundled in.
+ *
+ * Resolves once the worker has told the pool it is ready; rejects (and the entry lets that end
+ * the thread, which fails the pool's start) if DuckDB cannot be opened.
  */
-const init = workerData as WorkerInit;
-const port = parentPort!;
-const post = (m: FromWorker): void => port.postMessage(m);
+export async function startNodeWorker(runners: RunnerRegistry): Promise<void> {
+  const port = parentPort;
+  if (!port) throw new Error('startNodeWorker must run in a worker thread');
+  const init = workerData as WorkerInit;
+  const post = (m: FromWorker): void => port.postMessage(m);
 
-const { runners } = (await import(init.runnersModule)) as { runners: RunnerRegistry };
-const duck = await DuckDatabase.open({ threads: init.duckdbThreads });
-const store = new ArtifactStore(init.home);
+  const duck = await DuckDatabase.open({ threads: init.duckdbThreads });
+  const store = new ArtifactStore(init.home);
 
-port.on('message', (msg: ToWorker) => {
-  if (msg.type === 'run') void runTask(msg.task);
-});
-post({ type: 'ready' });
+  port.on('message', (msg: ToWorker) => {
+    if (msg.type === 'run') void runTask(msg.task);
+  });
+  post({ type: 'ready' });
 
-async function runTask(task: ToWorker['task']): Promise<void> {
-  const { taskId } = task;
-  const run = runners.get(runnerKey(task.nodeType, task.typeVersion));
-  if (!run) {
-    post({ type: 'error', taskId, message: `no runner is registered for ${task.nodeType}@${task.typeVersion}`, userFacing: true });
-    return;
-  }
-  const db = duck.lazySession();
-  let tmpReady = false;
-  const ctx: RunContext = {
-    runId: task.runId,
-    nodeId: task.nodeId,
-    baseDir: task.baseDir,
-    // Cancellation terminates this thread; the signal is for code that wants to stop early.
-    signal: new AbortController().signal,
-    db,
-    tempPath: (ext) => {
-      if (!tmpReady) {
-        mkdirSync(task.tmpDir, { recursive: true });
-        tmpReady = true;
-      }
-      return join(task.tmpDir, `${randomUUID()}${ext.startsWith('.') ? ext : `.${ext}`}`);
-    },
-    progress: (fraction, message) => post({ type: 'progress', taskId, fraction: Math.min(1, Math.max(0, fraction)), message }),
-    log: (level, message) => post({ type: 'log', taskId, level, message, time: Date.now() }),
-    metric: (name, value, step) => post({ type: 'metric', taskId, name, value, ...(step !== undefined ? { step } : {}) }),
-  };
-  try {
-    const drafts = await run(ctx, task.inputs, task.params);
-    const outputs: Record<string, ArtifactRecord> = {};
-    for (const [port, draft] of Object.entries(drafts)) outputs[port] = await store.commit(draft);
-    post({ type: 'done', taskId, outputs });
-  } catch (e) {
-    const err = e instanceof Error ? e : new Error(String(e));
-    post({ type: 'error', taskId, message: err.message, stack: err.stack, userFacing: e instanceof NodeError });
-  } finally {
-    db.close();
+  async function runTask(task: ToWorker['task']): Promise<void> {
+    const { taskId } = task;
+    const run = runners.get(runnerKey(task.nodeType, task.typeVersion));
+    if (!run) {
+      post({ type: 'error', taskId, message: `no runner is registered for ${task.nodeType}@${task.typeVersion}`, userFacing: true });
+      return;
+    }
+    const db = duck.lazySession();
+    let tmpReady = false;
+    const ctx: RunContext = {
+      runId: task.runId,
+      nodeId: task.nodeId,
+      baseDir: task.baseDir,
+      // Cancellation terminates this thread; the signal is for code that wants to stop early.
+      signal: new AbortController().signal,
+      db,
+      tempPath: (ext) => {
+        if (!tmpReady) {
+          mkdirSync(task.tmpDir, { recursive: true });
+          tmpReady = true;
+        }
+        return join(task.tmpDir, `${randomUUID()}${ext.startsWith('.') ? ext : `.${ext}`}`);
+      },
+      progress: (fraction, message) => post({ type: 'progress', taskId, fraction: Math.min(1, Math.max(0, fraction)), message }),
+      log: (level, message) => post({ type: 'log', taskId, level, message, time: Date.now() }),
+      metric: (name, value, step) => post({ type: 'metric', taskId, name, value, ...(step !== undefined ? { step } : {}) }),
+    };
+    try {
+      const drafts = await run(ctx, task.inputs, task.params);
+      const outputs: Record<string, ArtifactRecord> = {};
+      for (const [name, draft] of Object.entries(drafts)) outputs[name] = await store.commit(draft);
+      post({ type: 'done', taskId, outputs });
+    } catch (e) {
+      const err = e instanceof Error ? e : new Error(String(e));
+      post({ type: 'error', taskId, message: err.message, stack: err.stack, userFacing: e instanceof NodeError });
+    } finally {
+      db.close();
+    }
   }
 }
