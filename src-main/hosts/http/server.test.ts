@@ -200,3 +200,33 @@ describe('event stream', () => {
     expect(JSON.parse(report.body).result.report.rows).toBe(344);
   });
 });
+
+describe('history API', () => {
+  it('lists runs, explains what would run, and serves the experiments table', async () => {
+    const opened = JSON.parse((await api('document.open', { path: EXAMPLE })).body).result as { document: { id: string; nodes: { id: string; params: Record<string, unknown> }[] } };
+    const explain = JSON.parse((await api('run.explain', { document: opened.document, path: EXAMPLE })).body).result as {
+      nodes: { node: string; cached: boolean; reasons: string[] }[];
+    };
+    // The event-stream test above ran this pipeline: both results are stored.
+    expect(explain.nodes.map((n) => [n.node, n.cached])).toEqual([
+      ['read_penguins', true],
+      ['profile', true],
+    ]);
+    const edited = {
+      ...opened.document,
+      nodes: opened.document.nodes.map((n) => (n.id === 'profile' ? { ...n, params: { columns: ['sex'] } } : n)),
+    };
+    const after = JSON.parse((await api('run.explain', { document: edited, path: EXAMPLE })).body).result as typeof explain;
+    expect(after.nodes.find((n) => n.node === 'profile')).toEqual(expect.objectContaining({ cached: false, reasons: ['params changed: columns'] }));
+
+    const runs = JSON.parse((await api('runs.list', { pipelineId: opened.document.id })).body).result as { runs: { runId: string; status: string }[] };
+    expect(runs.runs.length).toBeGreaterThanOrEqual(1);
+    expect(runs.runs[0].status).toBe('succeeded');
+    const exp = JSON.parse((await api('runs.experiments', { pipelineId: opened.document.id })).body).result as {
+      rows: { runId: string; params: Record<string, unknown> }[];
+    };
+    expect(exp.rows[0].params['read_penguins.path']).toBe('../samples/penguins.csv');
+    const bad = await api('runs.list', { limit: 0 });
+    expect(bad.status).toBe(400);
+  });
+});
