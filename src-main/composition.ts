@@ -25,9 +25,19 @@ export interface PlumbAppOptions {
   readonly nodes?: { readonly specs: readonly NodeSpec[]; readonly runnersModule: string };
   readonly maxCacheBytes?: number;
   readonly workers?: number;
+  /**
+   * The node worker script; default: node-worker-entry.js, which runs the TypeScript worker under
+   * tsx. The Electron host passes its bundled dist-electron/node-worker.cjs, which has the shipped
+   * runners built in and ignores `nodes.runnersModule`.
+   */
+  readonly workerUrl?: URL;
 }
 
-/** The shipped runners, loaded by each node worker. */
+/**
+ * The shipped runners, loaded by each development node worker. In the Electron bundle (CommonJS)
+ * rolldown turns import.meta.url into the bundle's own file URL, so these two evaluate to paths
+ * that do not exist there; harmless, since that host passes its own `workerUrl`.
+ */
 export const RUNNERS_MODULE = new URL('../nodes/runners.ts', import.meta.url).href;
 const WORKER_URL = new URL('./engine/node-worker-entry.js', import.meta.url);
 
@@ -40,7 +50,7 @@ export async function createPlumbApp(opts: PlumbAppOptions): Promise<ApiService>
   const catalogue = createCatalogue(opts.nodes?.specs ?? NODE_SPECS);
   const pool = new WorkerPool({
     home,
-    workerUrl: WORKER_URL,
+    workerUrl: opts.workerUrl ?? WORKER_URL,
     runnersModule: opts.nodes?.runnersModule ?? RUNNERS_MODULE,
     ...(opts.workers ? { size: opts.workers } : {}),
   });

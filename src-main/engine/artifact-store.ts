@@ -2,7 +2,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import type { ArtifactRecord } from '../lineage/types.js';
+import { sortKeys } from '../../src-shared/pipeline/canonical.js';
+import type { ArtifactMeta, ArtifactRecord } from '../lineage/types.js';
 import type { ArtifactDraft } from './node-runner.js';
 
 /**
@@ -55,11 +56,16 @@ export class ArtifactStore {
       await rename(tmp, path);
       return { kind: 'report', path, hash, bytes: text.length };
     }
-    const { hash, bytes } = await hashFile(draft.file);
+    const content = await hashFile(draft.file);
+    const meta = draft.kind === 'table' ? draft.meta : undefined;
+    const hash = artifactHash(content.hash, meta);
     const path = await this.finalPath(hash, extname(draft.file));
-    // Same content, same name: an existing file is already this artifact.
+    const bytes = content.bytes;
+    // Same identity, same name: an existing file is already this artifact.
     await rename(draft.file, path);
-    if (draft.kind === 'table') return { kind: 'table', path, hash, bytes, rows: draft.rows, columns: draft.columns };
+    if (draft.kind === 'table') {
+      return { kind: 'table', path, hash, bytes, rows: draft.rows, columns: draft.columns, ...(meta ? { meta } : {}) };
+    }
     return { kind: draft.kind, path, hash, bytes };
   }
 
@@ -109,6 +115,15 @@ export function isAlive(pid: number): boolean {
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/**
+ * An artifact's identity: its content hash, or for an artifact with metadata the hash of both,
+ * so two tables with equal rows but different fitted chains are never confused.
+ */
+export function artifactHash(contentHash: string, meta: ArtifactMeta | undefined): string {
+  if (!meta) return contentHash;
+  return createHash('sha256').update(`${contentHash}\n${JSON.stringify(sortKeys(meta))}`).digest('hex');
 }
 
 export async function sha256File(path: string): Promise<string> {

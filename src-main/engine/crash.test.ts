@@ -5,7 +5,7 @@ import { basename, extname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LineageStore } from '../lineage/lineage-store.js';
 import { openTestEngine } from '../test-nodes/test-engine.js';
-import { ArtifactStore, sha256File } from './artifact-store.js';
+import { ArtifactStore, artifactHash, sha256File } from './artifact-store.js';
 
 const CHILD = join(import.meta.dirname, '../test-nodes/crash-child.ts');
 const CSV = join(import.meta.dirname, '../../samples/penguins.csv');
@@ -65,7 +65,7 @@ describe('a process killed in the middle of a run', () => {
 
       // Every recorded artifact is whole: its content still hashes to its name.
       for (const n of run.nodeRuns) {
-        for (const a of n.outputs) expect(await sha256File(a.path)).toBe(a.hash);
+        for (const a of n.outputs) expect(artifactHash(await sha256File(a.path), a.meta)).toBe(a.hash);
       }
     } finally {
       lineage.close();

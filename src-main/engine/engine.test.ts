@@ -150,6 +150,28 @@ describe('cache', () => {
   });
 });
 
+describe('artifact metadata', () => {
+  it('hands fitted state downstream, and keeps equal tables with different chains apart', async () => {
+    const doc = testDocument(
+      [testNode('read', 'ingest.csv', { path: SAMPLE }), testNode('fit1', 'test.fit', { step: 'scale' }), testNode('fit2', 'test.fit', { step: 'encode' })],
+      [testEdge('read', 'fit1', 'in', 'out'), testEdge('fit1', 'fit2', 'in', 'out')],
+      'meta',
+    );
+    const { outcome } = await t.run(doc);
+    expect(outcome.status).toBe('succeeded');
+    const nodes = new Map(t.lineage.getRun(outcome.runId)!.nodeRuns.map((n) => [n.nodeId, n.outputs.find((o) => o.port === 'out')!]));
+    expect(nodes.get('fit2')!.meta).toEqual({ chain: [{ step: 'scale' }, { step: 'encode' }] });
+    // Same rows, different chains: different artifacts.
+    expect(nodes.get('fit1')!.hash).not.toBe(nodes.get('fit2')!.hash);
+    expect(nodes.get('read')!.meta).toBeUndefined();
+    // And the metadata survives a cache hit.
+    const again = await t.run(doc);
+    const cached = t.lineage.getRun(again.outcome.runId)!.nodeRuns.find((n) => n.nodeId === 'fit2')!;
+    expect(cached.status).toBe('cached');
+    expect(cached.outputs[0].meta).toEqual({ chain: [{ step: 'scale' }, { step: 'encode' }] });
+  });
+});
+
 describe('cancel', () => {
   it('stops a CPU-bound node within a second, records cancelled and keeps nothing partial', async () => {
     const doc = testDocument([testNode('busy', 'test.step', { cpuMs: 20_000 }), testNode('next', 'test.step')], [testEdge('busy', 'next')], 'cancel');

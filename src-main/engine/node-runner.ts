@@ -1,6 +1,6 @@
 import type { ColumnSchema, ParamValues } from '../../src-shared/nodes/spec.js';
 import type { DuckSession } from '../data/duckdb.js';
-import type { ArtifactRecord } from '../lineage/types.js';
+import type { ArtifactMeta, ArtifactRecord } from '../lineage/types.js';
 
 /**
  * What a node's run function sees of the engine. Run functions depend on this small interface,
@@ -28,7 +28,14 @@ export type StoredArtifact = ArtifactRecord;
 
 /** What a run function returns per output port, before the engine stores it. */
 export type ArtifactDraft =
-  | { readonly kind: 'table'; readonly file: string; readonly rows: number; readonly columns: readonly ColumnSchema[] }
+  | {
+      readonly kind: 'table';
+      readonly file: string;
+      readonly rows: number;
+      readonly columns: readonly ColumnSchema[];
+      /** Fitted state and the preprocessing chain, for steps that learn from their input. */
+      readonly meta?: ArtifactMeta;
+    }
   | { readonly kind: 'report'; readonly data: unknown }
   | { readonly kind: 'model'; readonly file: string };
 

@@ -26,6 +26,7 @@ import type {
   RunStart,
   RunSummary,
   StoredArtifactRow,
+  ArtifactMeta,
 } from './types.js';
 
 /** A lineage walk stops after this many node-run steps (per direction) and says it was cut. */
@@ -59,6 +60,7 @@ interface ArtifactRow {
   bytes: number;
   rows: number | null;
   columns_json: string | null;
+  meta_json: string | null;
 }
 interface PortArtifactRow extends ArtifactRow {
   node_run_id: number;
@@ -342,6 +344,7 @@ export class LineageStore {
       bytes: a.bytes,
       rows: a.rows ?? null,
       columnsJson: a.columns ? JSON.stringify(a.columns) : null,
+      metaJson: a.meta ? JSON.stringify(a.meta) : null,
       now,
     });
   }
@@ -749,7 +752,7 @@ function markInterrupted(db: Database.Database, now: number, isAlive: (pid: numb
 // ---------------------------------------------------------------- statements
 
 const NODE_RUN_STEP = `n.id, n.run_id, n.node_id, n.node_type`;
-const ARTIFACT_COLS = `a.hash, a.kind, a.path, a.bytes, a.rows, a.columns_json`;
+const ARTIFACT_COLS = `a.hash, a.kind, a.path, a.bytes, a.rows, a.columns_json, a.meta_json`;
 /** Per run: its pipeline's name and its node counts. */
 const RUN_SUMMARY_COLS = `
   r.id, r.pipeline_id, p.name AS pipeline_name, r.document_hash, r.status, r.mode, r.target,
@@ -832,12 +835,14 @@ function prepareStatements(db: Database.Database) {
       bytes: number;
       rows: number | null;
       columnsJson: string | null;
+      metaJson: string | null;
       now: number;
     }>(
-      `INSERT INTO artifacts (hash, kind, path, bytes, rows, columns_json, created_at, last_used_at, evicted_at)
-       VALUES (@hash, @kind, @path, @bytes, @rows, @columnsJson, @now, @now, NULL)
+      `INSERT INTO artifacts (hash, kind, path, bytes, rows, columns_json, meta_json, created_at, last_used_at, evicted_at)
+       VALUES (@hash, @kind, @path, @bytes, @rows, @columnsJson, @metaJson, @now, @now, NULL)
        ON CONFLICT (hash) DO UPDATE SET last_used_at = excluded.last_used_at, evicted_at = NULL, path = excluded.path,
-         rows = coalesce(excluded.rows, artifacts.rows), columns_json = coalesce(excluded.columns_json, artifacts.columns_json)`,
+         rows = coalesce(excluded.rows, artifacts.rows), columns_json = coalesce(excluded.columns_json, artifacts.columns_json),
+         meta_json = coalesce(excluded.meta_json, artifacts.meta_json)`,
     ),
     touchArtifact: db.prepare<[number, string]>(`UPDATE artifacts SET last_used_at = max(last_used_at, ?) WHERE hash = ?`),
     artifactExists: db.prepare<[string], { one: number }>(`SELECT 1 AS one FROM artifacts WHERE hash = ?`),
@@ -982,6 +987,7 @@ function toArtifact(r: ArtifactRow): ArtifactRecord {
     bytes: r.bytes,
     ...(r.rows === null ? {} : { rows: r.rows }),
     ...(r.columns_json === null ? {} : { columns: JSON.parse(r.columns_json) as ColumnSchema[] }),
+    ...(r.meta_json === null || r.meta_json === undefined ? {} : { meta: JSON.parse(r.meta_json) as ArtifactMeta }),
   };
 }
 

@@ -164,6 +164,10 @@ export const migrations: readonly string[] = [
   ) STRICT;
   CREATE INDEX model_stage_events_version ON model_stage_events(model_version_id);
   `,
+  // 2: artifact metadata, e.g. the fitted preprocessing chain a table carries to training.
+  `
+  ALTER TABLE artifacts ADD COLUMN meta_json TEXT;
+  `,
 ];
 
 /** The schema version this code writes: stores above it were written by a newer Plumb. */

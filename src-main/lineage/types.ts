@@ -8,6 +8,13 @@ import type { ColumnSchema } from '../../src-shared/nodes/spec.js';
 
 export type ArtifactKind = 'table' | 'model' | 'report' | 'file';
 
+/**
+ * What an artifact says about itself beyond its content: for a table made by fitted feature
+ * steps, the preprocessing chain (each step's fitted state) that training must replay at
+ * serving time. Part of the artifact's identity: its hash covers content and meta.
+ */
+export type ArtifactMeta = Readonly<Record<string, unknown>>;
+
 export interface ArtifactRecord {
   readonly hash: string;
   /** `file` is a source file a node read (a CSV); its path is the user's file, not ours. */
@@ -16,6 +23,7 @@ export interface ArtifactRecord {
   readonly bytes: number;
   readonly rows?: number;
   readonly columns?: readonly ColumnSchema[];
+  readonly meta?: ArtifactMeta;
 }
 
 export interface EnvironmentInfo {

@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { runners as shipped } from '../../nodes/runners.js';
+import { quoteOwnPath } from '../data/duckdb.js';
 import { NodeError, runnerKey, type NodeRunFn } from '../engine/node-runner.js';
 
 /** The shipped runners plus the test-only ones: the module a test engine's workers load. */
@@ -33,10 +34,18 @@ const model: NodeRunFn = async (ctx, inputs, params) => {
   return { model: { kind: 'model', file } };
 };
 
+const fit: NodeRunFn = async (ctx, inputs, params) => {
+  const file = ctx.tempPath('.parquet');
+  await ctx.db.run(`COPY (SELECT * FROM read_parquet($path)) TO ${quoteOwnPath(file)} (FORMAT parquet)`, { path: inputs.in.path });
+  const chain = [...((inputs.in.meta?.chain as unknown[] | undefined) ?? []), { step: params.step }];
+  return { out: { kind: 'table', file, rows: inputs.in.rows ?? 0, columns: inputs.in.columns ?? [], meta: { chain } } };
+};
+
 export const runners: ReadonlyMap<string, NodeRunFn> = new Map([
   ...shipped,
   [runnerKey('test.step', 1), step],
   [runnerKey('test.model', 1), model],
+  [runnerKey('test.fit', 1), fit],
 ]);
 
 export const TEST_RUNNERS_MODULE = import.meta.url;

@@ -37,4 +37,16 @@ export const testModelSpec: NodeSpec = {
   params: [{ name: 'seed', kind: 'number', label: 'Seed', default: 0 }],
 };
 
-export const TEST_SPECS: readonly NodeSpec[] = [testStepSpec, testModelSpec];
+export const testFitSpec: NodeSpec = {
+  type: 'test.fit',
+  version: 1,
+  category: 'feature',
+  title: 'Test fitted step',
+  summary: 'Passes its table through unchanged and appends a step to the chain in its metadata.',
+  docs: 'Test only.',
+  inputs: [{ name: 'in', type: 'table' }],
+  outputs: [{ name: 'out', type: 'table' }],
+  params: [{ name: 'step', kind: 'string', label: 'Step name', default: 'fit' }],
+};
+
+export const TEST_SPECS: readonly NodeSpec[] = [testStepSpec, testModelSpec, testFitSpec];

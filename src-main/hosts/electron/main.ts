@@ -37,6 +37,14 @@ const isDev = !app.isPackaged;
 const appRoot = app.getAppPath();
 const rendererIndex = path.join(appRoot, 'dist', 'index.html');
 const preloadPath = path.join(appRoot, 'dist-electron', 'preload.cjs');
+/**
+ * The bundled node worker (scripts/build-electron.js). Packaged, it runs from app.asar.unpacked
+ * (electron-builder.yml asarUnpack), not from inside the archive: worker threads could not read
+ * asar archives until 2022 (electron/electron#33216), and a real file on disk does not depend on
+ * Electron's fs patches. Its requires then resolve in app.asar.unpacked/node_modules, so every package it needs
+ * is unpacked too (the build checks that).
+ */
+const nodeWorkerPath = path.join(appRoot.replace(/\.asar$/, '.asar.unpacked'), 'dist-electron', 'node-worker.cjs');
 
 type InvokeReply = { ok: true; result: unknown } | { ok: false; error: ApiError };
 
@@ -271,7 +279,7 @@ function createWindow(svc: ApiService): BrowserWindow {
 
 async function start(): Promise<void> {
   // `electron .` on a fresh clone would otherwise open a blank window with no explanation.
-  for (const file of devServerUrl ? [preloadPath] : [rendererIndex, preloadPath]) {
+  for (const file of devServerUrl ? [preloadPath, nodeWorkerPath] : [rendererIndex, preloadPath, nodeWorkerPath]) {
     if (!existsSync(file)) throw new Error(`${file} is missing; run \`npm run build\` first`);
   }
   hardenSession();
@@ -283,6 +291,7 @@ async function start(): Promise<void> {
     home: process.env.PLUMB_HOME || app.getPath('userData'),
     abilities,
     initialPath,
+    workerUrl: pathToFileURL(nodeWorkerPath),
   });
   service = svc;
   forwardEvents(svc);
