@@ -6,4 +6,5 @@ import { runValidateProfile } from './validate-profile/run.js';
 export const runners: ReadonlyMap<string, NodeRunFn> = new Map([
   [runnerKey('ingest.csv', 1), runIngestCsv],
   [runnerKey('validate.profile', 1), runValidateProfile],
+  // (new runners above this line: one line each)
 ]);
