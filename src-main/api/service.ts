@@ -117,6 +117,18 @@ export function createApiService(deps: ServiceDeps): ApiService {
       rows: deps.lineage.experiments(pipelineId, limit).map((r) => ({ ...r, params: { ...r.params }, metrics: { ...r.metrics } })),
     }),
 
+    'artifact.preview': async ({ hash, offset = 0, limit = PREVIEW_ROWS }) => {
+      const artifact = deps.lineage.getArtifact(hash);
+      if (!artifact) throw new ApiCallError('not-found', `no artifact "${hash}"`);
+      if (artifact.kind !== 'table') throw new ApiCallError('bad-request', `artifact ${artifact.hash.slice(0, 12)} is a ${artifact.kind}, not a table`);
+      if (!(await stat(artifact.path).catch(() => null))) {
+        throw new ApiCallError('evicted', `table ${artifact.hash.slice(0, 12)} was evicted from the cache; run the pipeline again to see it`);
+      }
+      // A page, never the whole table: DuckDB reads only the row groups it needs.
+      const page = await previewPage(artifact.path, offset, limit);
+      return { hash: artifact.hash, offset, ...page };
+    },
+
     'run.output': async ({ runId, node, port }) => {
       const run = deps.lineage.getRun(runId);
       if (!run) throw new ApiCallError('not-found', `no run "${runId}"`);
@@ -131,18 +143,25 @@ export function createApiService(deps: ServiceDeps): ApiService {
         return { summary, report: JSON.parse(await readFile(artifact.path, 'utf8')) as unknown };
       }
       if (artifact.kind === 'table') {
-        previewDb ??= DuckDatabase.open({ threads: 1 });
-        const db = await (await previewDb).session();
-        try {
-          const preview = await db.all(`SELECT * FROM read_parquet($path) LIMIT ${PREVIEW_ROWS}`, { path: artifact.path });
-          return { summary, preview };
-        } finally {
-          db.close();
-        }
+        const { columns, rows } = await previewPage(artifact.path, 0, PREVIEW_ROWS);
+        return { summary, preview: { columns, rows } };
       }
       return { summary };
     },
   };
+
+  async function previewPage(path: string, offset: number, limit: number) {
+    previewDb ??= DuckDatabase.open({ threads: 1 });
+    const db = await (await previewDb).session();
+    try {
+      const page = await db.all('SELECT * FROM read_parquet($path) LIMIT $limit OFFSET $offset', { path, limit, offset });
+      // The row count comes from the Parquet footer, not a scan.
+      const [{ n }] = await db.objects('SELECT sum(num_rows)::BIGINT AS n FROM parquet_file_metadata($path)', { path });
+      return { columns: page.columns, rows: page.rows, totalRows: Number(n) };
+    } finally {
+      db.close();
+    }
+  }
 
   return {
     async call(method, payload) {

@@ -349,6 +349,16 @@ export class LineageStore {
     });
   }
 
+  /** An artifact by its hash or a unique prefix of at least 8 hex characters. */
+  getArtifact(hashOrPrefix: string): ArtifactRecord | undefined {
+    const exact = this.s.getArtifact.get(hashOrPrefix);
+    if (exact) return toArtifact(exact);
+    const hex = hashOrPrefix.toLowerCase();
+    if (!new RegExp(`^[0-9a-f]{${MIN_HASH_PREFIX},}$`).test(hex)) return undefined;
+    const hash = uniquePrefixMatch(this.s.artifactsFrom.all(hex), hex, 'artifact');
+    return hash === undefined ? undefined : toArtifact(this.s.getArtifact.get(hash)!);
+  }
+
   touchArtifacts(hashes: readonly string[]): void {
     if (hashes.length === 0) return;
     const s = this.s;

@@ -169,6 +169,21 @@ export const API = {
     request: z.object({ runId: z.string().min(1).max(100) }),
     response: z.object({ cancelled: z.boolean() }),
   },
+  'artifact.preview': {
+    request: z.object({
+      hash: z.string().min(8).max(64).regex(/^[0-9a-f]+$/),
+      offset: z.number().int().min(0).optional(),
+      limit: z.number().int().min(1).max(1000).optional(),
+    }),
+    response: z.object({
+      hash: z.string(),
+      columns: z.array(ColumnSchema),
+      /** Rows in the table, for paging. */
+      totalRows: z.number(),
+      offset: z.number(),
+      rows: z.array(z.array(z.unknown())),
+    }),
+  },
   'run.output': {
     request: z.object({ runId: z.string().min(1).max(100), node: z.string().min(1).max(200), port: z.string().min(1).max(100) }),
     response: z.object({

@@ -230,3 +230,30 @@ describe('history API', () => {
     expect(bad.status).toBe(400);
   });
 });
+
+describe('data preview', () => {
+  it('pages through a table artifact and gives its schema, without the whole table', async () => {
+    const runs = JSON.parse((await api('runs.list', { pipelineId: 'penguins-profile' })).body).result as { runs: { runId: string }[] };
+    const out = JSON.parse((await api('run.output', { runId: runs.runs[0].runId, node: 'read_penguins', port: 'out' })).body).result as {
+      summary: { hash: string; rows: number };
+    };
+    expect(out.summary.rows).toBe(344);
+    const page = JSON.parse((await api('artifact.preview', { hash: out.summary.hash.slice(0, 12), offset: 340, limit: 10 })).body).result as {
+      columns: { name: string; type: string }[];
+      totalRows: number;
+      offset: number;
+      rows: unknown[][];
+    };
+    expect(page.totalRows).toBe(344);
+    expect(page.rows).toHaveLength(4);
+    expect(page.columns.map((c) => c.name)).toContain('species');
+    expect(page.columns.find((c) => c.name === 'body_mass_g')?.type).toBe('BIGINT');
+    const first = JSON.parse((await api('artifact.preview', { hash: out.summary.hash, limit: 2 })).body).result as typeof page;
+    expect(first.rows[0][0]).toBe('Adelie');
+    const missing = await api('artifact.preview', { hash: 'deadbeefdeadbeef' });
+    expect(missing.status).toBe(422);
+    expect(JSON.parse(missing.body).error.code).toBe('not-found');
+    const tooMany = await api('artifact.preview', { hash: out.summary.hash, limit: 5000 });
+    expect(tooMany.status).toBe(400);
+  });
+});
