@@ -1,6 +1,5 @@
 import type { ColumnSchema } from '../../src-shared/nodes/spec.js';
-import type { RunContext } from '../engine/node-runner.js';
-import type { ArtifactDraft } from '../engine/node-runner.js';
+import type { ArtifactDraft, RunContext } from '../engine/node-runner.js';
 import type { ArtifactMeta } from '../lineage/types.js';
 import { quoteOwnPath, type SqlParams } from './duckdb.js';
 
@@ -15,27 +14,20 @@ export async function writeTable(
   params: SqlParams = {},
   meta?: ArtifactMeta,
 ): Promise<Extract<ArtifactDraft, { kind: 'table' }>> {
-  const name = `t_${Math.abs(hashCode(ctx.nodeId))}_${Date.now().toString(36)}`;
-  // A temp table first: COPY cannot take parameters, the SELECT can.
-  await ctx.db.run(`CREATE OR REPLACE TEMP TABLE ${name} AS ${select}`, params);
   const file = ctx.tempPath('.parquet');
-  await ctx.db.run(`COPY ${name} TO ${quoteOwnPath(file)} (FORMAT parquet, COMPRESSION zstd)`);
-  const [{ n }] = await ctx.db.objects(`SELECT count(*)::BIGINT AS n FROM ${name}`);
-  const columns = await ctx.db.objects(`SELECT column_name, column_type FROM (DESCRIBE ${name})`);
-  await ctx.db.run(`DROP TABLE ${name}`);
-  return {
-    kind: 'table',
-    file,
-    rows: Number(n),
-    columns: columns.map((c): ColumnSchema => ({ name: String(c.column_name), type: String(c.column_type) })),
-    ...(meta ? { meta } : {}),
-  };
+  // Straight from the query to Parquet, streaming: the table is never held in memory.
+  await ctx.db.run(`COPY (${select}) TO ${quoteOwnPath(file)} (FORMAT parquet, COMPRESSION zstd)`, params);
+  return { kind: 'table', file, ...(await parquetShape(ctx, file)), ...(meta ? { meta } : {}) };
 }
 
-function hashCode(s: string): number {
-  let h = 0;
-  for (let i = 0; i < s.length; i++) h = (Math.imul(31, h) + s.charCodeAt(i)) | 0;
-  return h;
+/** Row count (from the footer, no scan) and schema of a Parquet file. */
+export async function parquetShape(ctx: RunContext, file: string): Promise<{ rows: number; columns: ColumnSchema[] }> {
+  const [{ n }] = await ctx.db.objects('SELECT coalesce(sum(num_rows), 0)::BIGINT AS n FROM parquet_file_metadata($f)', { f: file });
+  const columns = await ctx.db.objects('SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet($f))', { f: file });
+  return {
+    rows: Number(n),
+    columns: columns.map((c): ColumnSchema => ({ name: String(c.column_name), type: String(c.column_type) })),
+  };
 }
 
 /** The input table as a relation to select from: `FROM read_parquet($in)` with `{ in: path }`. */
