@@ -1,24 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ApiMethod, ApiRequest, ApiResponse, PlumbEvent } from '../../src-shared/api/contract.js';
 import type { PipelineDocument } from '../../src-shared/pipeline/document.js';
+import { twoNodeDocument } from '../state/fixtures.test-helpers.js';
 import { BridgeError, type Bridge } from '../bridge/bridge.js';
 import { outputKey } from '../state/run-slice.js';
 import { selectDisplayStatus } from '../state/selectors.js';
 import { createAppStore } from '../state/store.js';
 import { createController, EXPLAIN_DEBOUNCE_MS } from './controller.js';
 
-const doc: PipelineDocument = {
-  format: 'plumb.pipeline',
-  version: 1,
-  id: 'test',
-  name: 'Test',
-  description: '',
-  nodes: [
-    { id: 'read', type: 'ingest.csv', typeVersion: 1, position: { x: 0, y: 0 }, params: { path: 'a.csv' } },
-    { id: 'profile', type: 'validate.profile', typeVersion: 1, position: { x: 300, y: 0 }, params: {} },
-  ],
-  edges: [{ id: 'e1', from: { node: 'read', port: 'out' }, to: { node: 'profile', port: 'in' } }],
-};
+const doc: PipelineDocument = twoNodeDocument;
 
 type Explained = ApiResponse<'run.explain'>['nodes'];
 

@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { PipelineDocument } from '../../src-shared/pipeline/document.js';
+import { twoNodeDocument } from './fixtures.test-helpers.js';
 import { selectDirty, selectNodeProblems } from './selectors.js';
 import { createAppStore } from './store.js';
 
-const doc: PipelineDocument = {
-  format: 'plumb.pipeline',
-  version: 1,
-  id: 'test',
-  name: 'Test',
-  description: '',
-  nodes: [
-    { id: 'read', type: 'ingest.csv', typeVersion: 1, position: { x: 0, y: 0 }, params: { path: 'a.csv' } },
-    { id: 'profile', type: 'validate.profile', typeVersion: 1, position: { x: 300, y: 0 }, params: {} },
-  ],
-  edges: [{ id: 'e1', from: { node: 'read', port: 'out' }, to: { node: 'profile', port: 'in' } }],
-};
+const doc: PipelineDocument = twoNodeDocument;
 
 function loaded() {
   const store = createAppStore();
