@@ -1,10 +1,40 @@
 import { runnerKey, type NodeRunFn } from '../src-main/engine/node-runner.js';
 import { runIngestCsv } from './ingest-csv/run.js';
 import { runValidateProfile } from './validate-profile/run.js';
+import { runFeatureJoin } from './feature-join/run.js';
+import { runSplitTrainTest } from './split-train-test/run.js';
+import { runValidateExpectations } from './validate-expectations/run.js';
+import { runFeatureImpute } from './feature-impute/run.js';
+import { runFeatureScale } from './feature-scale/run.js';
+import { runFeatureEncode } from './feature-encode/run.js';
+import { runFeatureBin } from './feature-bin/run.js';
+import { runFeatureTransform } from './feature-transform/run.js';
+import { runFeatureSelect } from './feature-select/run.js';
+import { runFeatureFilter } from './feature-filter/run.js';
+import { runFeatureDerive } from './feature-derive/run.js';
+import { runIngestParquet } from './ingest-parquet/run.js';
+import { runIngestJson } from './ingest-json/run.js';
+import { runIngestSqlite } from './ingest-sqlite/run.js';
+import { runIngestSample } from './ingest-sample/run.js';
 
 /** Node type@version -> run function (main side only). One line per node type. */
 export const runners: ReadonlyMap<string, NodeRunFn> = new Map([
   [runnerKey('ingest.csv', 1), runIngestCsv],
   [runnerKey('validate.profile', 1), runValidateProfile],
+  [runnerKey('feature.join', 1), runFeatureJoin],
+  [runnerKey('split.train_test', 1), runSplitTrainTest],
+  [runnerKey('validate.expectations', 1), runValidateExpectations],
+  [runnerKey('feature.impute', 1), runFeatureImpute],
+  [runnerKey('feature.scale', 1), runFeatureScale],
+  [runnerKey('feature.encode', 1), runFeatureEncode],
+  [runnerKey('feature.bin', 1), runFeatureBin],
+  [runnerKey('feature.transform', 1), runFeatureTransform],
+  [runnerKey('feature.select', 1), runFeatureSelect],
+  [runnerKey('feature.filter', 1), runFeatureFilter],
+  [runnerKey('feature.derive', 1), runFeatureDerive],
+  [runnerKey('ingest.parquet', 1), runIngestParquet],
+  [runnerKey('ingest.json', 1), runIngestJson],
+  [runnerKey('ingest.sqlite', 1), runIngestSqlite],
+  [runnerKey('ingest.sample', 1), runIngestSample],
   // (new runners above this line: one line each)
 ]);

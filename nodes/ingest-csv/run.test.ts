@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -100,7 +100,7 @@ describe('ingest.csv on csv-spectrum', () => {
   // (empty means missing) is checked separately below.
   it.each(cases)('%s: exactly the expected rows, columns and values', async (name) => {
     const expected = expectedRows(name);
-    const { node, record } = await ingest({ path: `csv-spectrum/csvs/${name}.csv`, nullValues: [] });
+    const { node, record, logs } = await ingest({ path: `csv-spectrum/csvs/${name}.csv`, nullValues: [] });
     expect(node.error).toBeUndefined();
     expect(record.status).toBe('succeeded');
     const out = node.outputs.out;
@@ -109,6 +109,8 @@ describe('ingest.csv on csv-spectrum', () => {
     expect(names).toEqual(Object.keys(expected[0]));
     expect(records).toEqual(expected);
     expect(node.outputs.rejected.rows).toBe(0);
+    // The record count cross-check agrees with DuckDB on every case (it warns when it does not).
+    expect(logs.filter((l) => l.level === 'warn')).toEqual([]);
   });
 
   it('with the default markers an empty field is missing (NULL), not an empty string', async () => {
@@ -306,5 +308,314 @@ describe('ingest.csv files, delimiters and missing values', () => {
     expect(node).toBeUndefined(); // the graph check stops the run before any node starts
     const messages = events.flatMap((e) => (e.event === 'log' ? [e.message] : []));
     expect(messages.join('\n')).toMatch(/Delimiter must be "auto" or a single character/);
+  });
+});
+
+const SAMPLES = fileURLToPath(new URL('../../samples/', import.meta.url));
+const warningsOf = (logs: { level: string; message: string }[]) => logs.filter((l) => l.level === 'warn').map((l) => l.message);
+
+/** Per column: how many values are NULL, in one query. */
+async function nullCounts(path: string, columns: string[]): Promise<Record<string, number>> {
+  const parts = columns.map((c, i) => `count(*) FILTER ("${c}" IS NULL) AS c${i}`).join(', ');
+  const [row] = await reader.objects(`SELECT ${parts} FROM read_parquet($path)`, { path });
+  return Object.fromEntries(columns.map((c, i) => [c, Number(row[`c${i}`])]));
+}
+
+describe('ingest.csv on the shipped samples', () => {
+  it('telco_churn.csv: 7043 x 20, total_charges DOUBLE with its 11 blanks as NULL', async () => {
+    const { node, logs } = await ingest({ path: join(SAMPLES, 'telco_churn.csv') });
+    expect(node.error).toBeUndefined();
+    const out = node.outputs.out;
+    expect(out.rows).toBe(7043);
+    expect(out.columns).toHaveLength(20);
+    expect(out.columns?.find((c) => c.name === 'total_charges')?.type).toBe('DOUBLE');
+    expect(out.columns?.find((c) => c.name === 'monthly_charges')?.type).toBe('DOUBLE');
+    expect(out.columns?.find((c) => c.name === 'contract')?.type).toBe('VARCHAR');
+    expect(await nullCounts(out.path, ['total_charges', 'monthly_charges'])).toEqual({ total_charges: 11, monthly_charges: 0 });
+    expect(node.outputs.rejected.rows).toBe(0);
+    expect(warningsOf(logs)).toEqual([]);
+  });
+
+  it('telco_churn.csv with a type override: total_charges as DECIMAL(10,2), blanks still NULL', async () => {
+    const { node } = await ingest({ path: join(SAMPLES, 'telco_churn.csv'), types: ['total_charges: decimal(10, 2)'] });
+    expect(node.error).toBeUndefined();
+    expect(node.outputs.out.columns?.find((c) => c.name === 'total_charges')?.type).toBe('DECIMAL(10,2)');
+    expect(await nullCounts(node.outputs.out.path, ['total_charges'])).toEqual({ total_charges: 11 });
+    const [{ total }] = await reader.objects('SELECT sum(total_charges)::VARCHAR AS total FROM read_parquet($path)', { path: node.outputs.out.path });
+    expect(total).toBe('16056168.70');
+  });
+
+  it('titanic.csv: 1309 x 14, quoted names with commas, missing values as NULL', async () => {
+    const { node, logs } = await ingest({ path: join(SAMPLES, 'titanic.csv') });
+    expect(node.error).toBeUndefined();
+    const out = node.outputs.out;
+    expect(out.rows).toBe(1309);
+    expect(out.columns?.map((c) => c.name)).toEqual([
+      'pclass', 'survived', 'name', 'sex', 'age', 'sibsp', 'parch', 'ticket', 'fare', 'cabin', 'embarked', 'boat', 'body', 'home.dest',
+    ]);
+    expect(out.columns?.find((c) => c.name === 'age')?.type).toBe('DOUBLE');
+    expect(await nullCounts(out.path, ['age', 'body', 'cabin', 'fare', 'embarked', 'home.dest'])).toEqual({
+      age: 263, body: 1188, cabin: 1014, fare: 1, embarked: 2, 'home.dest': 564,
+    });
+    const { records } = await readAsText(out.path, 'LIMIT 1');
+    expect(records[0].name).toBe('Allen, Miss. Elisabeth Walton');
+    expect(records[0]['home.dest']).toBe('St Louis, MO');
+    expect(warningsOf(logs)).toEqual([]);
+  });
+
+  it('penguins.csv: 344 x 8, NA tokens are NULL and the measured columns stay numeric', async () => {
+    const { node } = await ingest({ path: join(SAMPLES, 'penguins.csv') });
+    const out = node.outputs.out;
+    expect(out.rows).toBe(344);
+    expect(out.columns).toEqual([
+      { name: 'species', type: 'VARCHAR' },
+      { name: 'island', type: 'VARCHAR' },
+      { name: 'bill_length_mm', type: 'DOUBLE' },
+      { name: 'bill_depth_mm', type: 'DOUBLE' },
+      { name: 'flipper_length_mm', type: 'BIGINT' },
+      { name: 'body_mass_g', type: 'BIGINT' },
+      { name: 'sex', type: 'VARCHAR' },
+      { name: 'year', type: 'BIGINT' },
+    ]);
+    expect(await nullCounts(out.path, ['bill_length_mm', 'sex'])).toEqual({ bill_length_mm: 2, sex: 11 });
+  });
+});
+
+describe('ingest.csv encodings', () => {
+  const CITIES = [
+    { city: 'München', country: 'Deutschland', population: '1512491' },
+    { city: 'Zürich', country: 'Schweiz', population: '421878' },
+    { city: 'São Paulo', country: 'Brasil', population: '11451245' },
+    { city: 'København', country: 'Danmark', population: '644431' },
+  ];
+
+  it('latin-1: reads the accented letters right', async () => {
+    const { node } = await ingest({ path: 'latin-1.csv', encoding: 'latin-1' });
+    expect(node.error).toBeUndefined();
+    expect((await readAsText(node.outputs.out.path)).records).toEqual(CITIES);
+  });
+
+  it('a latin-1 file read as UTF-8 fails naming the file, every line and the Encoding fix', async () => {
+    const { node } = await ingest({ path: 'latin-1.csv' });
+    expect(node.status).toBe('failed');
+    expect(node.error).toMatch(/^latin-1\.csv: 4 bad rows \(line 2: Invalid unicode/);
+    for (const line of [2, 3, 4, 5]) expect(node.error).toContain(`line ${line}: `);
+    expect(node.error).toMatch(/set Encoding \(latin-1\)/);
+  });
+
+  it.each(['utf-8', 'utf-8-bom'])('a UTF-8 byte-order mark is dropped (encoding %s): the first column is "id"', async (encoding) => {
+    const { node, logs } = await ingest({ path: 'utf8-bom.csv', encoding });
+    expect(node.error).toBeUndefined();
+    expect(node.outputs.out.columns).toEqual([
+      { name: 'id', type: 'BIGINT' },
+      { name: 'city', type: 'VARCHAR' },
+    ]);
+    expect((await readAsText(node.outputs.out.path)).records).toEqual([
+      { id: '1', city: 'München' },
+      { id: '2', city: 'Zürich' },
+    ]);
+    expect(warningsOf(logs)).toEqual([]);
+  });
+
+  it('invalid UTF-8 fails naming the file and the line', async () => {
+    const { node } = await ingest({ path: 'invalid-utf8.csv' });
+    expect(node.status).toBe('failed');
+    expect(node.error).toMatch(/^invalid-utf8\.csv: 1 bad row \(line 3: Invalid unicode/);
+  });
+
+  it('invalid UTF-8 with badRows=reject: that line alone is rejected, the others are read', async () => {
+    const { node } = await ingest({ path: 'invalid-utf8.csv', badRows: 'reject' });
+    expect(node.status).toBe('succeeded');
+    expect((await readAsText(node.outputs.out.path)).records).toEqual([
+      { id: '1', name: 'ok' },
+      { id: '3', name: 'fine' },
+    ]);
+    const rows = await reader.objects('SELECT line, error_type FROM read_parquet($path)', { path: node.outputs.rejected.path });
+    expect(rows).toEqual([{ line: 3, error_type: 'INVALID ENCODING' }]);
+  });
+});
+
+describe('ingest.csv bad input', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = join(home, 'generated');
+    await mkdir(dir, { recursive: true });
+  });
+
+  it('an empty file fails: "<file> is empty"', async () => {
+    const { node } = await ingest({ path: 'empty.csv' });
+    expect(node.status).toBe('failed');
+    expect(node.error).toBe('empty.csv is empty');
+    expect(await tmpFiles()).toEqual([]);
+  });
+
+  it('a file of blank lines fails as empty too', async () => {
+    const { node } = await ingest({ path: 'blank-lines.csv' });
+    expect(node.error).toBe('blank-lines.csv is empty (it holds only blank lines)');
+  });
+
+  it('a header without rows: 0 rows, the header\'s columns as VARCHAR, and a warning', async () => {
+    const { node, logs } = await ingest({ path: 'header-only.csv' });
+    expect(node.status).toBe('succeeded');
+    expect(node.outputs.out.rows).toBe(0);
+    expect(node.outputs.out.columns).toEqual([
+      { name: 'id', type: 'VARCHAR' },
+      { name: 'name', type: 'VARCHAR' },
+      { name: 'score', type: 'VARCHAR' },
+    ]);
+    expect(await parquetSchema(node.outputs.out.path)).toEqual(node.outputs.out.columns);
+    expect(warningsOf(logs)).toEqual(['header-only.csv: no data rows (only the header); its columns are VARCHAR']);
+  });
+
+  it.each(['fail', 'reject'])('a quote that closes only lines later fails naming its line (badRows=%s)', async (badRows) => {
+    const { node } = await ingest({ path: 'unterminated-quote.csv', badRows });
+    expect(node.status).toBe('failed');
+    expect(node.error).toBe(
+      'unterminated-quote.csv: line 4: unterminated quote: the quoted value that opens here is not closed before line 5, where text follows it. ' +
+        'Close the quote in the file, or set Quote to none if quote characters in this file are plain text.',
+    );
+  });
+
+  it.each(['auto', '"'])('a quote left open to the end of the file fails naming its line (quote %s)', async (quote) => {
+    const { node } = await ingest({ path: 'unterminated-eof.csv', quote });
+    expect(node.status).toBe('failed');
+    expect(node.error).toMatch(/^unterminated-eof\.csv: line 3: unterminated quote: the quoted value that opens here is not closed before the end of the file\./);
+  });
+
+  it('with Quote none the same file reads the quote as text', async () => {
+    const { node } = await ingest({ path: 'unterminated-eof.csv', quote: 'none' });
+    expect(node.status).toBe('succeeded');
+    expect((await readAsText(node.outputs.out.path)).records.map((r) => r.name)).toEqual(['Ann', '"Bob', 'Cid', 'Dee']);
+  });
+
+  it('an unterminated quote beyond the sniff sample is found too, by line', async () => {
+    const lines = ['id,name'];
+    for (let i = 1; i <= 25_000; i++) lines.push(i === 24_000 ? `${i},"open` : `${i},"n${i}"`);
+    const path = join(dir, 'late-quote.csv');
+    await writeFile(path, `${lines.join('\n')}\n`);
+    const { node } = await ingest({ path, badRows: 'reject' });
+    expect(node.status).toBe('failed');
+    expect(node.error).toMatch(/^late-quote\.csv: line 24001: unterminated quote: .* not closed before line 24002, where text follows it/);
+  });
+
+  it('a value with text after its closing quote: on auto, quotes are read as text with a warning naming the line', async () => {
+    const { node, logs } = await ingest({ path: 'stray-quote.csv' });
+    expect(node.status).toBe('succeeded');
+    expect((await readAsText(node.outputs.out.path)).records.map((r) => r.height)).toEqual(['5ft11"', '"6"', '"x"y']);
+    expect(warningsOf(logs)).toEqual([expect.stringMatching(/^stray-quote\.csv: quote characters are read as plain text: line 4 has text after a closing quote/)]);
+  });
+
+  it('the same file with Quote " fails, naming that line', async () => {
+    const { node } = await ingest({ path: 'stray-quote.csv', quote: '"' });
+    expect(node.status).toBe('failed');
+    expect(node.error).toMatch(/^stray-quote\.csv: .*Line 4 has text after a closing quote/);
+  });
+});
+
+describe('ingest.csv column types', () => {
+  it('values that fail a type override are bad rows, named by line (fail)', async () => {
+    const { node } = await ingest({ path: 'types.csv', types: ['amount:DOUBLE', 'day:DATE'] });
+    expect(node.status).toBe('failed');
+    expect(node.error).toMatch(/^types\.csv: 3 bad rows \(line 3: .*"n\/a".*; line 4: .*"not a date".*; line 5: .*"x".*2024-02-30/);
+  });
+
+  it('with badRows=reject, rejected holds exactly those rows and out the others, typed', async () => {
+    const { node } = await ingest({ path: 'types.csv', types: ['amount:DOUBLE', 'day:DATE'], badRows: 'reject' });
+    expect(node.status).toBe('succeeded');
+    const { out, rejected } = node.outputs;
+    expect(out.columns).toEqual([
+      { name: 'id', type: 'BIGINT' },
+      { name: 'amount', type: 'DOUBLE' },
+      { name: 'day', type: 'DATE' },
+    ]);
+    expect((await readAsText(out.path)).records).toEqual([
+      { id: '1', amount: '10.5', day: '2024-01-02' },
+      { id: '5', amount: '8.25', day: '2024-03-01' },
+    ]);
+    const rows = await reader.objects('SELECT line, column_name, error_type, csv_line FROM read_parquet($path) ORDER BY line', { path: rejected.path });
+    expect(rows).toEqual([
+      { line: 3, column_name: 'amount', error_type: 'CAST', csv_line: '2,n/a,2024-01-03' },
+      { line: 4, column_name: 'day', error_type: 'CAST', csv_line: '3,7,not a date' },
+      { line: 5, column_name: 'amount, day', error_type: 'CAST', csv_line: '4,x,2024-02-30' },
+    ]);
+    expect(rejected.rows).toBe(3);
+    expect(out.rows! + rejected.rows!).toBe(5);
+  });
+
+  it('without overrides the same columns are inferred as text and nothing is bad', async () => {
+    const { node } = await ingest({ path: 'types.csv' });
+    expect(node.outputs.out.columns?.map((c) => c.type)).toEqual(['BIGINT', 'VARCHAR', 'VARCHAR']);
+    expect(node.outputs.out.rows).toBe(5);
+  });
+
+  it('an override naming no column of the file fails, naming the param and the columns', async () => {
+    const { node } = await ingest({ path: 'types.csv', types: ['amont:DOUBLE'] });
+    expect(node.status).toBe('failed');
+    expect(node.error).toBe('Column types: "amont" is not a column of types.csv (its columns: id, amount, day)');
+  });
+
+  it.each([
+    ['amount:FLOAT8', /unknown type "FLOAT8"/],
+    ['amount', /"amount" is not column:TYPE/],
+    ['amount:DECIMAL(40,2)', /unknown type/],
+  ])('refuses %s before running, naming the param', async (entry, why) => {
+    const { node, record, events } = await ingest({ path: 'types.csv', types: [entry] });
+    expect(record.status).toBe('failed');
+    expect(node).toBeUndefined();
+    const messages = events.flatMap((e) => (e.event === 'log' ? [e.message] : [])).join('\n');
+    expect(messages).toMatch(/Column types: /);
+    expect(messages).toMatch(why);
+  });
+});
+
+describe('ingest.csv dialect params', () => {
+  it('comment: comment lines are left out and counted; a comment after data cuts its line, with a warning naming it', async () => {
+    const { node, logs } = await ingest({ path: 'comments.csv', comment: '#' });
+    expect(node.error).toBeUndefined();
+    // DuckDB takes `#` anywhere outside quotes for the start of a comment: `2,#b` reads as `2,`.
+    expect((await readAsText(node.outputs.out.path)).records).toEqual([
+      { id: '1', tag: 'a' },
+      { id: '2', tag: null },
+    ]);
+    expect(logs.filter((l) => l.level === 'info').map((l) => l.message)).toContain('comments.csv: left out 2 comment lines');
+    expect(warningsOf(logs)).toEqual([expect.stringMatching(/^comments\.csv: 1 line has the comment character after some data \(first: line 5\)/)]);
+  });
+
+  it('without a comment character, a # line is data: never dropped by a guess', async () => {
+    const { node } = await ingest({ path: 'comments.csv', skip: 1, badRows: 'reject' });
+    expect(node.status).toBe('succeeded');
+    expect(node.outputs.out.rows).toBe(2);
+    const rows = await reader.objects('SELECT line, csv_line FROM read_parquet($path)', { path: node.outputs.rejected.path });
+    expect(rows).toEqual([{ line: 4, csv_line: '# a note' }]);
+  });
+
+  it('skip: leaves out the lines above the header, and says so', async () => {
+    const { node, logs } = await ingest({ path: 'preamble.csv', skip: 2 });
+    expect(node.error).toBeUndefined();
+    expect((await readAsText(node.outputs.out.path)).records).toEqual([
+      { id: '1', v: '2' },
+      { id: '3', v: '4' },
+    ]);
+    expect(logs.map((l) => l.message)).toContain('preamble.csv: skipped the first 2 lines (Lines to skip)');
+    expect(warningsOf(logs)).toEqual([]);
+  });
+
+  it('escape: backslash-escaped quotes', async () => {
+    const { node } = await ingest({ path: 'backslash.csv', escape: '\\' });
+    expect(node.error).toBeUndefined();
+    expect((await readAsText(node.outputs.out.path)).records.map((r) => r.text)).toEqual(['say "hi"', 'a, b']);
+  });
+
+  it('quote: values in single quotes', async () => {
+    const { node } = await ingest({ path: 'single-quote.csv', quote: "'" });
+    expect(node.error).toBeUndefined();
+    expect((await readAsText(node.outputs.out.path)).records.map((r) => r.name)).toEqual(['Smith, Ann', 'Lee, Bo']);
+  });
+
+  it('refuses a quote of more than one character before running', async () => {
+    const { node, record, events } = await ingest({ path: 'single-quote.csv', quote: '""' });
+    expect(record.status).toBe('failed');
+    expect(node).toBeUndefined();
+    expect(events.flatMap((e) => (e.event === 'log' ? [e.message] : [])).join('\n')).toMatch(/Quote must be "auto", "none" or a single character/);
   });
 });

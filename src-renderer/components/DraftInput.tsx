@@ -1,4 +1,4 @@
-import { useState, type InputHTMLAttributes, type KeyboardEvent } from 'react';
+import { useState, type InputHTMLAttributes, type KeyboardEvent, type TextareaHTMLAttributes } from 'react';
 
 type Props = Omit<InputHTMLAttributes<HTMLInputElement>, 'value' | 'onChange' | 'defaultValue'> & {
   readonly value: string;
@@ -35,6 +35,38 @@ export function DraftInput({ value, onCommit, onKeyDown, onBlur, ...rest }: Prop
         if (e.key === 'Enter') commit();
         if (e.key === 'Escape') setDraft(value);
         onKeyDown?.(e);
+      }}
+    />
+  );
+}
+
+type AreaProps = Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'value' | 'onChange' | 'defaultValue'> & {
+  readonly value: string;
+  readonly onCommit: (value: string) => void;
+};
+
+/** The multi-line twin of DraftInput (JSON params): commits on blur or Ctrl/Cmd+Enter. */
+export function DraftTextArea({ value, onCommit, ...rest }: AreaProps) {
+  const [draft, setDraft] = useState(value);
+  const [shown, setShown] = useState(value);
+  if (value !== shown) {
+    setShown(value);
+    setDraft(value);
+  }
+  const commit = (): void => {
+    if (draft !== value) onCommit(draft);
+  };
+  return (
+    <textarea
+      spellCheck={false}
+      rows={Math.min(16, Math.max(4, draft.split('\n').length))}
+      {...rest}
+      value={draft}
+      onChange={(e) => setDraft(e.target.value)}
+      onBlur={commit}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) commit();
+        if (e.key === 'Escape') setDraft(value);
       }}
     />
   );

@@ -88,7 +88,7 @@ describe('document slice', () => {
     const a = store.getState().addNode('validate.profile', { x: 10, y: 10 });
     const b = store.getState().addNode('validate.profile', { x: 20, y: 20 });
     expect([a, b]).toEqual(['validateprofile_1', 'validateprofile_2']);
-    expect(store.getState().document.nodes.find((n) => n.id === a)?.params).toEqual({ columns: [] });
+    expect(store.getState().document.nodes.find((n) => n.id === a)?.params).toMatchObject({ columns: [] });
     store.getState().deleteElements({ nodes: ['read'] });
     expect(store.getState().document.edges).toEqual([]);
     expect(store.getState().document.nodes.map((n) => n.id)).toEqual(['profile', a, b]);

@@ -27,7 +27,7 @@ export function chainOf(meta: TableMeta | undefined): readonly ChainStep[] {
   return Array.isArray(meta?.chain) ? meta.chain : [];
 }
 
-/** The metadata of a table made by appending `step` to its input's chain. */
+/** The metadata of a table made by appending `step` to its input's chain (a split's side is kept). */
 export function withStep(input: TableMeta | undefined, step: ChainStep): TableMeta {
-  return { chain: [...chainOf(input), step] };
+  return { ...(input?.split ? { split: input.split } : {}), chain: [...chainOf(input), step] };
 }

@@ -36,6 +36,10 @@ function buildParamSchema(p: ParamSpec): z.ZodType {
     case 'stringList':
     case 'columns':
       return z.array(z.string());
+    case 'json': {
+      const json = z.json({ error: 'must be plain JSON data (objects, arrays, strings, numbers, booleans, null)' });
+      return p.schema ? json.pipe(p.schema as z.ZodType<unknown, z.core.util.JSONType>) : json;
+    }
   }
 }
 
@@ -61,12 +65,38 @@ export function validateParams(spec: NodeSpec, params: ParamValues): ParamProble
       continue;
     }
     const result = paramSchema(p).safeParse(value);
-    if (!result.success) {
-      const msg = result.error.issues[0]?.message ?? 'is invalid';
-      problems.push({ param: p.name, message: `${p.label} ${humanize(msg)}` });
+    if (result.success) continue;
+    if (p.kind === 'json') {
+      // Structured values can be wrong in several places at once: say where, each time.
+      for (const issue of result.error.issues.slice(0, JSON_ISSUES_SHOWN)) {
+        const where = issue.path.length > 0 ? `: ${p.name}${pathText(issue.path)}` : '';
+        problems.push({ param: p.name, message: `${p.label}${where} ${issueText(issue)}` });
+      }
+      const more = result.error.issues.length - JSON_ISSUES_SHOWN;
+      if (more > 0) problems.push({ param: p.name, message: `${p.label}: ${more} more problem${more === 1 ? '' : 's'}` });
+      continue;
     }
+    const msg = result.error.issues[0]?.message ?? 'is invalid';
+    problems.push({ param: p.name, message: `${p.label} ${humanize(msg)}` });
   }
   return problems;
+}
+
+/** How many problems of one json param are listed before "N more". */
+const JSON_ISSUES_SHOWN = 10;
+
+/** `[2].min` for the path [2, 'min'] inside a json param's value. */
+function pathText(path: readonly PropertyKey[]): string {
+  return path.map((k) => (typeof k === 'number' ? `[${k}]` : `.${String(k)}`)).join('');
+}
+
+function issueText(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') {
+    const keys = issue.keys.map((k) => `"${k}"`).join(', ');
+    return `has unknown field${issue.keys.length === 1 ? '' : 's'} ${keys}`;
+  }
+  if (issue.code === 'invalid_type' && /received undefined$/.test(issue.message)) return 'is required';
+  return humanize(issue.message);
 }
 
 function humanize(zodMessage: string): string {

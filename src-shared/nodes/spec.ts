@@ -1,3 +1,5 @@
+import type { ZodType } from 'zod';
+
 /**
  * Node specs: the declarative half of a node type. Pure data plus one pure function
  * (inferSchema), so the renderer can build forms and check wiring without any I/O.
@@ -43,7 +45,13 @@ export type ParamSpec =
   /** One column of the named input port's table (the inspector offers a picker). */
   | (ParamBase & { readonly kind: 'column'; readonly port: string; readonly default?: string })
   /** Several columns of the named input port's table; empty means "all". */
-  | (ParamBase & { readonly kind: 'columns'; readonly port: string; readonly default?: readonly string[] });
+  | (ParamBase & { readonly kind: 'columns'; readonly port: string; readonly default?: readonly string[] })
+  /**
+   * Structured data (a list of checks, a grid): any JSON value, narrowed by the spec's own zod
+   * schema when it gives one. Problems name the path inside the value (`checks[2].min`).
+   * The schema is code, not data: `specInfo` leaves it out of what the API hands out.
+   */
+  | (ParamBase & { readonly kind: 'json'; readonly default?: unknown; readonly schema?: ZodType });
 
 export type ParamKind = ParamSpec['kind'];
 
@@ -96,6 +104,11 @@ export interface NodeSpec {
   readonly outputs: readonly PortSpec[];
   readonly params: readonly ParamSpec[];
   /**
+   * The node learns from the rows of its input (a fitted step: means, categories, bin edges...).
+   * Such a node upstream of a split sees the test rows too: the graph check warns of the leakage.
+   */
+  readonly fits?: boolean;
+  /**
    * KNIME's configure step: output schemas from input schemas and params, without I/O.
    * Returns problems for bad references (a column that no longer exists) by name.
    */
@@ -113,7 +126,15 @@ export type NodeSpecInfo = Omit<NodeSpec, 'inferSchema'>;
 
 export function specInfo(spec: NodeSpec): NodeSpecInfo {
   const { inferSchema: _ignored, ...info } = spec;
-  return info;
+  if (!info.params.some((p) => p.kind === 'json' && p.schema)) return info;
+  return {
+    ...info,
+    params: info.params.map((p) => {
+      if (p.kind !== 'json') return p;
+      const { schema: _schema, ...data } = p;
+      return data;
+    }),
+  };
 }
 
 /** Params with every default filled in; unknown keys are kept so validation can report them. */

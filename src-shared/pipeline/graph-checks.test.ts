@@ -308,3 +308,124 @@ describe('checkGraph: column references through inferSchema', () => {
     expect(problems[0].message).toContain('boom');
   });
 });
+
+describe('checkGraph: leakage risk (a fitted step upstream of a split)', () => {
+  /** Test-only: a split (its type starts with `split.`) and a fitted table -> table step. */
+  const split: NodeSpec = {
+    ...passThrough,
+    type: 'split.test_only',
+    title: 'Split',
+    outputs: [
+      { name: 'train', type: 'table' },
+      { name: 'test', type: 'table' },
+    ],
+    inferSchema: (inputs) => ({ outputs: { train: inputs.in, test: inputs.in } }),
+  };
+  const fitted: NodeSpec = { ...passThrough, type: 'test.fitted', title: 'Fitted', fits: true };
+  const cat = createCatalogue([...NODE_SPECS, knownTable, passThrough, split, fitted]);
+  const leaks = (problems: readonly Problem[]) => problems.filter((p) => p.code === 'leakage-risk');
+
+  it('warns on a fitted step feeding a split, naming the split and the fix', () => {
+    const d = doc(
+      [node('src', 'test.known_table'), node('fit', 'test.fitted'), node('sp', 'split.test_only')],
+      [edge('e1', 'src', 'out', 'fit', 'in'), edge('e2', 'fit', 'out', 'sp', 'in')],
+    );
+    const { problems } = checkGraph(d, cat);
+    expect(brief(problems)).toEqual([['leakage-risk', 'fit', undefined]]);
+    expect(problems[0].severity).toBe('warning');
+    expect(problems[0].message).toBe('is fitted on rows that include the test rows of split sp: move it after the split (on its train output)');
+  });
+
+  it('warns however far downstream the split is, and only on the fitted nodes', () => {
+    const d = doc(
+      [
+        node('src', 'test.known_table'),
+        node('fit', 'test.fitted'),
+        node('mid', 'test.pass'),
+        node('fit2', 'test.fitted'),
+        node('mid2', 'test.pass'),
+        node('sp', 'split.test_only'),
+      ],
+      [
+        edge('e1', 'src', 'out', 'fit', 'in'),
+        edge('e2', 'fit', 'out', 'mid', 'in'),
+        edge('e3', 'mid', 'out', 'fit2', 'in'),
+        edge('e4', 'fit2', 'out', 'mid2', 'in'),
+        edge('e5', 'mid2', 'out', 'sp', 'in'),
+      ],
+    );
+    expect(brief(checkGraph(d, cat).problems)).toEqual([
+      ['leakage-risk', 'fit', undefined],
+      ['leakage-risk', 'fit2', undefined],
+    ]);
+  });
+
+  it('says nothing of a fitted step after the split, on its train output', () => {
+    const d = doc(
+      [node('src', 'test.known_table'), node('sp', 'split.test_only'), node('fit', 'test.fitted'), profile('p')],
+      [edge('e1', 'src', 'out', 'sp', 'in'), edge('e2', 'sp', 'train', 'fit', 'in'), edge('e3', 'fit', 'out', 'p', 'in')],
+    );
+    expect(checkGraph(d, cat).problems).toEqual([]);
+  });
+
+  it('says nothing of a fitted step on a branch that does not reach the split', () => {
+    const d = doc(
+      [node('src', 'test.known_table'), node('sp', 'split.test_only'), node('fit', 'test.fitted'), profile('p')],
+      [edge('e1', 'src', 'out', 'sp', 'in'), edge('e2', 'src', 'out', 'fit', 'in'), edge('e3', 'fit', 'out', 'p', 'in')],
+    );
+    expect(leaks(checkGraph(d, cat).problems)).toEqual([]);
+  });
+
+  it('says nothing without a fitted step, nor without a split', () => {
+    const noFit = doc(
+      [node('src', 'test.known_table'), node('mid', 'test.pass'), node('sp', 'split.test_only')],
+      [edge('e1', 'src', 'out', 'mid', 'in'), edge('e2', 'mid', 'out', 'sp', 'in')],
+    );
+    expect(checkGraph(noFit, cat).problems).toEqual([]);
+    const noSplit = doc(
+      [node('src', 'test.known_table'), node('fit', 'test.fitted'), profile('p')],
+      [edge('e1', 'src', 'out', 'fit', 'in'), edge('e2', 'fit', 'out', 'p', 'in')],
+    );
+    expect(checkGraph(noSplit, cat).problems).toEqual([]);
+  });
+
+  it('warns once per fitted step feeding two splits, naming the first split in document order', () => {
+    const d = doc(
+      [node('src', 'test.known_table'), node('fit', 'test.fitted'), node('sp2', 'split.test_only'), node('sp1', 'split.test_only')],
+      [edge('e1', 'src', 'out', 'fit', 'in'), edge('e2', 'fit', 'out', 'sp1', 'in'), edge('e3', 'fit', 'out', 'sp2', 'in')],
+    );
+    const found = leaks(checkGraph(d, cat).problems);
+    expect(found).toHaveLength(1);
+    expect(found[0].message).toContain('split sp2:');
+  });
+
+  it('warns on a fitted step that is both after one split and before another', () => {
+    const d = doc(
+      [node('src', 'test.known_table'), node('outer', 'split.test_only'), node('fit', 'test.fitted'), node('inner', 'split.test_only')],
+      [edge('e1', 'src', 'out', 'outer', 'in'), edge('e2', 'outer', 'train', 'fit', 'in'), edge('e3', 'fit', 'out', 'inner', 'in')],
+    );
+    expect(leaks(checkGraph(d, cat).problems).map((p) => [p.nodeId, p.message.includes('split inner:')])).toEqual([['fit', true]]);
+  });
+
+  it('is a warning: it does not stop a pipeline with a cycle elsewhere from being checked', () => {
+    const d = doc(
+      [node('src', 'test.known_table'), node('fit', 'test.fitted'), node('sp', 'split.test_only'), node('a', 'test.pass'), node('b', 'test.pass')],
+      [edge('e1', 'src', 'out', 'fit', 'in'), edge('e2', 'fit', 'out', 'sp', 'in'), edge('e3', 'a', 'out', 'b', 'in'), edge('e4', 'b', 'out', 'a', 'in')],
+    );
+    const { problems } = checkGraph(d, cat);
+    expect(codes(problems).sort()).toEqual(['cycle', 'cycle', 'leakage-risk']);
+    expect(leaks(problems)[0].severity).toBe('warning');
+  });
+
+  it('applies to the shipped fitted feature nodes', () => {
+    const fittedTypes = NODE_SPECS.filter((s) => s.fits === true).map((s) => s.type);
+    expect(fittedTypes).toEqual(
+      expect.arrayContaining(['feature.impute', 'feature.scale', 'feature.encode', 'feature.bin', 'feature.transform']),
+    );
+    const d = doc(
+      [node('src', 'test.known_table'), node('scale', 'feature.scale', { columns: ['body_mass_g'] }), node('sp', 'split.test_only')],
+      [edge('e1', 'src', 'out', 'scale', 'in'), edge('e2', 'scale', 'out', 'sp', 'in')],
+    );
+    expect(brief(checkGraph(d, cat).problems)).toEqual([['leakage-risk', 'scale', undefined]]);
+  });
+});

@@ -17,7 +17,8 @@ export interface GraphCheckResult {
  * Everything that can be known wrong about a pipeline without running it, reported per node:
  * duplicate ids, unknown node types or versions, bad params, dangling edges, unknown ports, port
  * type mismatches, inputs wired twice, missing required inputs, cycles, and bad column
- * references found by each spec's inferSchema.
+ * references found by each spec's inferSchema; and, as warnings, fitted steps upstream of a
+ * split (leakage risks).
  */
 export function checkGraph(doc: PipelineDocument, catalogue: Catalogue): GraphCheckResult {
   const problems: Problem[] = [];
@@ -128,7 +129,49 @@ export function checkGraph(doc: PipelineDocument, catalogue: Catalogue): GraphCh
   }
 
   const schemas = inferSchemas(order, nodes, specs, validEdges, problems);
+  problems.push(...leakageRisks(nodes, specs, upstream));
   return { problems, order, schemas };
+}
+
+/**
+ * DESIGN.md section 6: a fitted step (a spec with `fits`) upstream of a split learned from rows
+ * that include the split's test rows. One warning per such node, naming the first split (in
+ * document order) it feeds; the fix is to move the step after the split, on its train output.
+ */
+function leakageRisks(
+  nodes: ReadonlyMap<string, PipelineNode>,
+  specs: ReadonlyMap<string, NodeSpec>,
+  upstream: ReadonlyMap<string, ReadonlySet<string>>,
+): Problem[] {
+  const fitted = [...specs].filter(([, spec]) => spec.fits === true).map(([id]) => id);
+  if (fitted.length === 0) return [];
+  const splitOf = new Map<string, string>();
+  for (const split of nodes.values()) {
+    if (!split.type.startsWith('split.')) continue;
+    // Everything upstream of the split (a walk, so a cycle cannot loop it).
+    const seen = new Set<string>([split.id]);
+    const stack = [split.id];
+    while (stack.length > 0) {
+      for (const u of upstream.get(stack.pop()!) ?? []) {
+        if (seen.has(u)) continue;
+        seen.add(u);
+        stack.push(u);
+        if (specs.get(u)?.fits === true && !splitOf.has(u)) splitOf.set(u, split.id);
+      }
+    }
+  }
+  return fitted.flatMap((id) => {
+    const split = splitOf.get(id);
+    if (split === undefined) return [];
+    return [
+      {
+        severity: 'warning' as const,
+        code: 'leakage-risk',
+        message: `is fitted on rows that include the test rows of split ${split}: move it after the split (on its train output)`,
+        nodeId: id,
+      },
+    ];
+  });
 }
 
 function inferSchemas(

@@ -1,7 +1,7 @@
 import type { NodeSpec, ParamSpec } from '../../../src-shared/nodes/spec.js';
 import type { Problem } from '../../../src-shared/problems.js';
 import { useActions } from '../../app/context.js';
-import { DraftInput } from '../DraftInput.js';
+import { DraftInput, DraftTextArea } from '../DraftInput.js';
 import { paramToText, textToParam } from './param-text.js';
 
 interface Props {
@@ -93,6 +93,9 @@ function ParamInput({ id, spec, value, invalid, onChange }: InputProps) {
         ))}
       </select>
     );
+  }
+  if (spec.kind === 'json') {
+    return <DraftTextArea id={id} value={paramToText(spec, value)} aria-invalid={invalid} onCommit={(text) => onChange(textToParam(spec, text))} />;
   }
   return (
     <DraftInput

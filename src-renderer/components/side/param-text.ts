@@ -7,6 +7,7 @@ import type { ParamSpec } from '../../../src-shared/nodes/spec.js';
 export function paramToText(spec: ParamSpec, value: unknown): string {
   const v = value === undefined ? spec.default : value;
   if (v === undefined || v === null) return '';
+  if (spec.kind === 'json') return typeof v === 'string' ? v : JSON.stringify(v, null, 2);
   if (Array.isArray(v)) return v.map(String).join(', ');
   return String(v);
 }
@@ -40,5 +41,13 @@ export function textToParam(spec: ParamSpec, text: string): unknown {
       return text === 'true';
     case 'enum':
       return text;
+    case 'json':
+      if (trimmed === '') return spec.default !== undefined ? undefined : null;
+      try {
+        return JSON.parse(trimmed) as unknown;
+      } catch {
+        // Kept as typed: the problem list says it is not valid JSON, and nothing typed is lost.
+        return text;
+      }
   }
 }

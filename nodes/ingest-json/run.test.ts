@@ -1,0 +1,117 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DuckDatabase, type DuckSession } from '../../src-main/data/duckdb.js';
+import { openTestEngine, testDocument, testNode, type TestEngine } from '../../src-main/test-nodes/test-engine.js';
+
+/** ingest.json through the real engine (worker pool, DuckDB, artifact store) on hand-made fixtures. */
+const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
+
+let home: string;
+let engine: TestEngine;
+let duck: DuckDatabase;
+let reader: DuckSession;
+
+beforeAll(async () => {
+  home = await mkdtemp(join(tmpdir(), 'plumb-ingest-json-'));
+  engine = await openTestEngine({ home: join(home, 'state') });
+  duck = await DuckDatabase.open();
+  reader = await duck.session();
+});
+
+afterAll(async () => {
+  reader?.close();
+  duck?.dispose();
+  await engine?.dispose();
+  if (home) await rm(home, { recursive: true, force: true });
+});
+
+async function ingest(params: Record<string, unknown>) {
+  const record = await engine.runFresh(testDocument([testNode('read', 'ingest.json', params)], []), FIXTURES);
+  return { record, node: record.nodes.get('read')! };
+}
+
+const PEOPLE_COLUMNS = [
+  { name: 'id', type: 'BIGINT' },
+  { name: 'name', type: 'VARCHAR' },
+  { name: 'score', type: 'DOUBLE' },
+  { name: 'tags', type: 'VARCHAR[]' },
+  { name: 'address', type: 'STRUCT(city VARCHAR, zip VARCHAR)' },
+];
+
+const PEOPLE = [
+  { id: 1, name: 'Ann', score: 9.5, tags: ['a', 'b'], city: 'Oslo', zip: '0150' },
+  { id: 2, name: 'Bjørn', score: null, tags: [], city: 'Bergen', zip: '5003' },
+  { id: 3, name: 'Cid', score: 7.25, tags: ['c'], city: null, zip: null },
+];
+
+async function people(path: string) {
+  return reader.objects('SELECT id, name, score, tags, address.city AS city, address.zip AS zip FROM read_parquet($path) ORDER BY id', { path });
+}
+
+describe('ingest.json formats', () => {
+  it.each([
+    ['people.json', 'array'],
+    ['people.json', 'auto'],
+    ['people.ndjson', 'ndjson'],
+    ['people.ndjson', 'auto'],
+  ])('%s as %s: the records, with nested objects as STRUCT and arrays as LIST', async (path, format) => {
+    const { node, record } = await ingest({ path, format });
+    expect(node.error).toBeUndefined();
+    expect(record.status).toBe('succeeded');
+    const out = node.outputs.out;
+    expect(out.rows).toBe(3);
+    expect(out.columns).toEqual(PEOPLE_COLUMNS);
+    expect(await people(out.path)).toEqual(PEOPLE);
+    // An ingest starts a fresh table: no preprocessing chain.
+    expect(out.meta).toBeUndefined();
+  });
+
+  it('format array refuses a file of one record per line, saying what it found', async () => {
+    const { node } = await ingest({ path: 'people.ndjson', format: 'array' });
+    expect(node.status).toBe('failed');
+    expect(node.error).toMatch(/^people\.ndjson: Expected top-level JSON array with format='array', but first character is '\{'/);
+  });
+});
+
+describe('ingest.json bad input', () => {
+  it.each(['ndjson', 'auto'])('a malformed line in NDJSON is named by line and column (format %s)', async (format) => {
+    const { node } = await ingest({ path: 'bad-line.ndjson', format });
+    expect(node.status).toBe('failed');
+    expect(node.error).toBe('bad-line.ndjson: line 3, column 11: expected a double-quoted property name, found "n"');
+  });
+
+  it.each(['array', 'auto'])('a malformed record in an array is named by line and column (format %s)', async (format) => {
+    const { node } = await ingest({ path: 'bad-array.json', format });
+    expect(node.status).toBe('failed');
+    expect(node.error).toBe('bad-array.json: line 4, column 12: expected "," or "}", found "\\""');
+  });
+
+  it('a file cut short is reported as truncated', async () => {
+    const { node } = await ingest({ path: 'truncated.json', format: 'array' });
+    expect(node.error).toBe('truncated.json: line 3, column 22: unexpected end of file: the file looks truncated');
+  });
+
+  it('a value that does not fit its inferred type beyond the 20,480-record sample fails naming its line', async () => {
+    const lines = Array.from({ length: 25_000 }, (_, i) => JSON.stringify({ id: i + 1, v: i === 24_000 ? 'x' : i }));
+    const path = join(home, 'late-type.ndjson');
+    await writeFile(path, `${lines.join('\n')}\n`);
+    const { node } = await ingest({ path, format: 'ndjson' });
+    expect(node.status).toBe('failed');
+    expect(node.error).toMatch(/^late-type\.ndjson: JSON transform error, in line 24001: Failed to cast value to numerical: "x"/);
+  });
+
+  it('an empty file fails: "<file> is empty"', async () => {
+    const path = join(home, 'empty.json');
+    await writeFile(path, '');
+    const { node } = await ingest({ path });
+    expect(node.error).toBe('empty.json is empty');
+  });
+
+  it('a missing file fails with its full path', async () => {
+    const { node } = await ingest({ path: 'nope.json' });
+    expect(node.error).toBe(`file not found: ${join(FIXTURES, 'nope.json')}`);
+  });
+});
