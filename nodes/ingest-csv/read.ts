@@ -1,7 +1,8 @@
 import { structValue } from '@duckdb/node-api';
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { basename } from 'node:path';
-import { quoteOwnPath, tableColumns, type SqlParams } from '../../src-main/data/duckdb.js';
+import { quoteOwnPath, type SqlParams } from '../../src-main/data/duckdb.js';
+import { parquetShape } from '../../src-main/data/tables.js';
 import { NodeError, type ArtifactDraft, type RunContext } from '../../src-main/engine/node-runner.js';
 import type { ParamValues } from '../../src-shared/nodes/spec.js';
 import { scanCsv, type ScanResult } from './scan.js';
@@ -82,11 +83,13 @@ export async function readCsv(ctx: RunContext, path: string, params: ParamValues
   sqlParams.delim = dialect.delimiter;
   options.push('delim = $delim');
 
-  // 2. The scan: quotes that never close, and the records in the file.
+  // 2. The scan: quotes that never close, and the records in the file. It runs in this thread
+  // while DuckDB reads on its own threads; only when the sniffer dropped quoting does the read
+  // wait for it (its result then decides the quoting).
   const scanQuote = quote.mode === 'char' ? quote.char : quote.mode === 'auto' ? dialect.quote || '"' : undefined;
   const scanEscape =
     escape.mode === 'char' ? escape.char : escape.mode === 'auto' && dialect.quote === scanQuote && dialect.escape ? dialect.escape : scanQuote;
-  const scan = await scanCsv(path, {
+  const scanning = scanCsv(path, {
     delimiter: dialect.delimiter,
     skip,
     encoding,
@@ -94,26 +97,36 @@ export async function readCsv(ctx: RunContext, path: string, params: ParamValues
     ...(scanEscape !== undefined ? { escape: scanEscape } : {}),
     ...(comment.mode === 'char' ? { comment: comment.char } : {}),
   });
-  if (scan.unterminated) {
+  scanning.catch(() => {}); // awaited below; never an unhandled rejection meanwhile
+  const refuseUnterminated = (scan: ScanResult): void => {
+    if (!scan.unterminated) return;
     const { line, to } = scan.unterminated;
     const runsTo = to === undefined ? 'the end of the file' : `line ${to}, where text follows it`;
     throw new NodeError(
       `${name}: line ${line}: unterminated quote: the quoted value that opens here is not closed before ${runsTo}. ` +
         'Close the quote in the file, or set Quote to none if quote characters in this file are plain text.',
     );
+  };
+  // The sniffer found no quoting. If the file has no '"' at all (a quick native search), that
+  // is simply right and the read need not wait for the scan.
+  const quotingUnsure = quote.mode === 'auto' && dialect.quote === '' && (await fileHasByte(path, 0x22));
+  let scanFirst: ScanResult | undefined;
+  if (quotingUnsure) {
+    scanFirst = await scanning;
+    refuseUnterminated(scanFirst);
   }
 
   // 3. Quoting for the read. On auto, DuckDB's sniffer drops quoting when it meets a quote it
   // cannot place; if the scan found only well-formed quoted values, that was wrong (a UTF-8
   // byte-order mark before a quoted first header does it), so quote with '"'.
   let readQuote = quote.mode === 'char' ? quote.char : quote.mode === 'none' ? '' : dialect.quote;
-  if (quote.mode === 'auto' && dialect.quote === '' && scan.quotedValues > 0) {
-    if (scan.strayQuoteLine === undefined) {
+  if (scanFirst && scanFirst.quotedValues > 0) {
+    if (scanFirst.strayQuoteLine === undefined) {
       readQuote = '"';
     } else {
       ctx.log(
         'warn',
-        `${name}: quote characters are read as plain text: line ${scan.strayQuoteLine} has text after a closing quote. ` +
+        `${name}: quote characters are read as plain text: line ${scanFirst.strayQuoteLine} has text after a closing quote. ` +
           'Set Quote to " to read quoted values (lines like that one then become bad rows).',
       );
     }
@@ -136,17 +149,31 @@ export async function readCsv(ctx: RunContext, path: string, params: ParamValues
 
   // 4. The read. DuckDB's reject tables live in the connection: start from empty ones.
   ctx.progress(0.2, `reading ${name}`);
-  for (const table of ['reject_errors', 'reject_scans', 'src']) await ctx.db.run(`DROP TABLE IF EXISTS ${table}`);
-  try {
-    await ctx.db.run(`CREATE TEMP TABLE src AS SELECT * FROM read_csv($path, ${options.join(', ')}, store_rejects = true)`, sqlParams);
-  } catch (e) {
+  for (const table of ['reject_errors', 'reject_scans']) await ctx.db.run(`DROP TABLE IF EXISTS ${table}`);
+  // Straight from the CSV to Parquet, streaming: the table is never held in memory. A failed
+  // check below discards the file with the node's temp folder.
+  const out = ctx.tempPath('.parquet');
+  const reading = ctx.db
+    .run(
+      `COPY (SELECT * FROM read_csv($path, ${options.join(', ')}, store_rejects = true)) TO ${quoteOwnPath(out)} (FORMAT parquet, COMPRESSION zstd)`,
+      sqlParams,
+    )
+    .then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+  const scan = scanFirst ?? (await scanning);
+  const readError = await reading;
+  // An unterminated quote explains whatever DuckDB made of the file: it is the message to give.
+  refuseUnterminated(scan);
+  if (readError !== undefined) {
     const hint =
       scan.strayQuoteLine !== undefined && readQuote !== ''
         ? ` Line ${scan.strayQuoteLine} has text after a closing quote: fix it, or set Quote to none to read quotes as plain text.`
         : '';
-    throw new NodeError(`${name}: ${duckMessage(e, path)}${hint}`);
+    throw new NodeError(`${name}: ${duckMessage(readError, path)}${hint}`);
   }
-  const columns = await tableColumns(ctx.db, 'src');
+  const { rows, columns } = await parquetShape(ctx, out);
   // DuckDB matches these names ignoring case, and ignores a name that matches no column.
   const missing = overrides.filter((o) => !columns.some((c) => c.name.toLowerCase() === o.column.toLowerCase())).map((o) => `"${o.column}"`);
   if (missing.length > 0) {
@@ -183,8 +210,6 @@ export async function readCsv(ctx: RunContext, path: string, params: ParamValues
     ctx.log('warn', `${name}: ${policy === 'skip' ? 'skipped' : 'rejected'} ${rejects.length} bad row(s): ${named}${more}${encodingHint}`);
   }
 
-  const [{ n }] = await ctx.db.objects('SELECT count(*)::BIGINT AS n FROM src');
-  const rows = Number(n);
   logLinesLeftOut(ctx, name, skip, scan);
   if (rows === 0 && rejects.length === 0) {
     const typed = overrides.length > 0 ? ' (except those given in Column types)' : '';
@@ -199,24 +224,28 @@ export async function readCsv(ctx: RunContext, path: string, params: ParamValues
     );
   }
 
-  ctx.progress(0.6, 'writing table');
-  const out = ctx.tempPath('.parquet');
-  await ctx.db.run(`COPY src TO ${quoteOwnPath(out)} (FORMAT parquet, COMPRESSION zstd)`);
+  ctx.progress(0.8, 'writing rejected rows');
   const table = { kind: 'table', file: out, rows, columns } as const;
   if (opts.withRejected === false) {
-    await ctx.db.run('DROP TABLE src');
     ctx.progress(1);
     return { out: table };
   }
   const rejected = ctx.tempPath('.parquet');
   const keep = policy === 'reject' ? '' : 'WHERE false';
   await ctx.db.run(`COPY (SELECT * FROM (${badLines}) ${keep} ORDER BY line) TO ${quoteOwnPath(rejected)} (FORMAT parquet)`);
-  await ctx.db.run('DROP TABLE src');
   ctx.progress(1);
   return {
     out: table,
     rejected: { kind: 'table', file: rejected, rows: policy === 'reject' ? rejects.length : 0, columns: [...REJECTED_COLUMNS] },
   };
+}
+
+/** Whether `byte` occurs anywhere in the file: Buffer.indexOf over large chunks, at memory speed. */
+async function fileHasByte(path: string, byte: number): Promise<boolean> {
+  for await (const chunk of createReadStream(path, { highWaterMark: 4 << 20 }) as AsyncIterable<Buffer>) {
+    if (chunk.indexOf(byte) >= 0) return true;
+  }
+  return false;
 }
 
 /** sniff_csv names "no character" `(empty)`. */

@@ -35,12 +35,13 @@ export interface DuckSession {
 export class DuckDatabase {
   private constructor(private readonly instance: DuckDBInstance) {}
 
-  static async open(opts: { threads?: number } = {}): Promise<DuckDatabase> {
+  static async open(opts: { threads?: number; memoryBytes?: number } = {}): Promise<DuckDatabase> {
     const instance = await DuckDBInstance.create(':memory:', {
       // Never fetch or load code at run time: every format we read is built in.
       autoinstall_known_extensions: 'false',
       autoload_known_extensions: 'false',
       ...(opts.threads ? { threads: String(opts.threads) } : {}),
+      ...(opts.memoryBytes ? { memory_limit: `${Math.max(256, Math.floor(opts.memoryBytes / 2 ** 20))}MB` } : {}),
     });
     return new DuckDatabase(instance);
   }

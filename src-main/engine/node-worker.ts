@@ -25,7 +25,7 @@ export async function startNodeWorker(runners: RunnerRegistry): Promise<void> {
   const init = workerData as WorkerInit;
   const post = (m: FromWorker): void => port.postMessage(m);
 
-  const duck = await DuckDatabase.open({ threads: init.duckdbThreads });
+  const duck = await DuckDatabase.open({ threads: init.duckdbThreads, memoryBytes: init.duckdbMemoryBytes });
   const store = new ArtifactStore(init.home);
 
   port.on('message', (msg: ToWorker) => {

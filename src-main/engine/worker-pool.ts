@@ -1,4 +1,4 @@
-import { availableParallelism } from 'node:os';
+import { availableParallelism, totalmem } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { ArtifactRecord } from '../lineage/types.js';
 import type { FromWorker, NodeTask, WorkerInit } from './worker-protocol.js';
@@ -132,7 +132,10 @@ export class WorkerPool {
   private spawn(): Slot {
     const init: WorkerInit = {
       runnersModule: this.opts.runnersModule,
-      duckdbThreads: Math.max(1, Math.floor(availableParallelism() / this.size)),
+      // Every worker may use every core: a lone node (the common case) then runs at full speed,
+      // and concurrent nodes share the cores through the OS. Memory is what must be split.
+      duckdbThreads: availableParallelism(),
+      duckdbMemoryBytes: Math.floor((totalmem() * 0.7) / this.size),
       home: this.opts.home,
     };
     const worker = new Worker(this.opts.workerUrl, { workerData: init });

@@ -37,8 +37,10 @@ export type FromWorker =
 export interface WorkerInit {
   /** URL of a module exporting `runners: RunnerRegistry`. */
   readonly runnersModule: string;
-  /** DuckDB threads for this worker, so the pool together uses the machine's cores once. */
+  /** DuckDB threads for this worker. */
   readonly duckdbThreads: number;
+  /** DuckDB's memory limit for this worker: the pool's workers together stay under the machine's memory. */
+  readonly duckdbMemoryBytes?: number;
   /** The state folder: workers commit outputs to its artifact store themselves, off the main thread. */
   readonly home: string;
 }
