@@ -1,42 +1,42 @@
 import { createCatalogue } from '../src-shared/nodes/catalogue.js';
 import type { NodeSpec } from '../src-shared/nodes/spec.js';
 import { ingestCsvSpec } from './ingest-csv/spec.js';
-import { validateProfileSpec } from './validate-profile/spec.js';
-import { featureJoinSpec } from './feature-join/spec.js';
-import { splitTrainTestSpec } from './split-train-test/spec.js';
+import { ingestParquetSpec } from './ingest-parquet/spec.js';
+import { ingestJsonSpec } from './ingest-json/spec.js';
+import { ingestSqliteSpec } from './ingest-sqlite/spec.js';
+import { ingestSampleSpec } from './ingest-sample/spec.js';
 import { validateExpectationsSpec } from './validate-expectations/spec.js';
+import { validateProfileSpec } from './validate-profile/spec.js';
+import { featureSelectSpec } from './feature-select/spec.js';
+import { featureFilterSpec } from './feature-filter/spec.js';
+import { featureDeriveSpec } from './feature-derive/spec.js';
 import { featureImputeSpec } from './feature-impute/spec.js';
 import { featureScaleSpec } from './feature-scale/spec.js';
 import { featureEncodeSpec } from './feature-encode/spec.js';
 import { featureBinSpec } from './feature-bin/spec.js';
 import { featureTransformSpec } from './feature-transform/spec.js';
-import { featureSelectSpec } from './feature-select/spec.js';
-import { featureFilterSpec } from './feature-filter/spec.js';
-import { featureDeriveSpec } from './feature-derive/spec.js';
-import { ingestParquetSpec } from './ingest-parquet/spec.js';
-import { ingestJsonSpec } from './ingest-json/spec.js';
-import { ingestSqliteSpec } from './ingest-sqlite/spec.js';
-import { ingestSampleSpec } from './ingest-sample/spec.js';
+import { featureJoinSpec } from './feature-join/spec.js';
+import { splitTrainTestSpec } from './split-train-test/spec.js';
 
 /** The catalogue of node specs (renderer-safe). Adding a node type adds one line here. */
 export const NODE_SPECS: readonly NodeSpec[] = [
   ingestCsvSpec,
-  validateProfileSpec,
-  featureJoinSpec,
-  splitTrainTestSpec,
+  ingestParquetSpec,
+  ingestJsonSpec,
+  ingestSqliteSpec,
+  ingestSampleSpec,
   validateExpectationsSpec,
+  validateProfileSpec,
+  featureSelectSpec,
+  featureFilterSpec,
+  featureDeriveSpec,
   featureImputeSpec,
   featureScaleSpec,
   featureEncodeSpec,
   featureBinSpec,
   featureTransformSpec,
-  featureSelectSpec,
-  featureFilterSpec,
-  featureDeriveSpec,
-  ingestParquetSpec,
-  ingestJsonSpec,
-  ingestSqliteSpec,
-  ingestSampleSpec,
+  featureJoinSpec,
+  splitTrainTestSpec,
   // (new node specs above this line: one line each)
 ];
 
