@@ -89,6 +89,27 @@ describe('plumb run', () => {
   });
 });
 
+describe('the shipped examples', () => {
+  it('telco-features runs end to end: 11 rows without total charges rejected, fitted on train only', async () => {
+    const file = join(ROOT, 'examples/telco-features.plumb');
+    const home = join(dir, 'telco-home');
+    const r = await plumb('run', file, '--json', '--home', home);
+    expect(r.code, r.stderr).toBe(0);
+    const runId = (JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { run: string }).run;
+    const show = JSON.parse((await plumb('show', runId, '--json', '--home', home)).stdout) as {
+      nodeRuns: { nodeId: string; outputs: { port: string; rows?: number; meta?: { chain?: { type: string }[]; split?: string } }[] }[];
+    };
+    const out = (node: string, port: string) => show.nodeRuns.find((n) => n.nodeId === node)!.outputs.find((o) => o.port === port)!;
+    expect(out('checks', 'rejected').rows).toBe(11);
+    expect(out('checks', 'out').rows).toBe(7032);
+    expect(out('split', 'train').rows! + out('split', 'test').rows!).toBe(7032);
+    expect(out('encode', 'out').meta?.chain?.map((c) => c.type)).toEqual(['feature.scale', 'feature.encode']);
+    expect(out('encode', 'out').meta?.split).toBe('train');
+    const v = await plumb('validate', file, '--json');
+    expect(JSON.parse(v.stdout).problems).toEqual([]);
+  });
+});
+
 describe('plumb validate', () => {
   it('accepts the example', async () => {
     const r = await plumb('validate', EXAMPLE);
