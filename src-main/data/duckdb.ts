@@ -29,6 +29,8 @@ export interface DuckSession {
   /** Rows as JSON-safe values: BIGINT as number when exact, otherwise as string. */
   all(sql: string, params?: SqlParams): Promise<{ columns: ColumnSchema[]; rows: unknown[][] }>;
   objects(sql: string, params?: SqlParams): Promise<Record<string, unknown>[]>;
+  /** Whole columns as JS arrays (for numeric data cast to DOUBLE: numbers), column-major. */
+  columns(sql: string, params?: SqlParams): Promise<unknown[][]>;
   close(): void;
 }
 
@@ -58,6 +60,7 @@ export class DuckDatabase {
       run: async (sql, params) => (await get()).run(sql, params),
       all: async (sql, params) => (await get()).all(sql, params),
       objects: async (sql, params) => (await get()).objects(sql, params),
+      columns: async (sql, params) => (await get()).columns(sql, params),
       close: () => void inner?.then((s) => s.close()),
     };
   }
@@ -84,6 +87,10 @@ function wrap(conn: DuckDBConnection): DuckSession {
     async objects(sql, params) {
       const { columns, rows } = await this.all(sql, params);
       return rows.map((r) => Object.fromEntries(columns.map((c, i) => [c.name, r[i]])));
+    },
+    async columns(sql, params) {
+      const reader = await conn.runAndReadAll(sql, ...bind(params));
+      return reader.getColumnsJS() as unknown[][];
     },
     close() {
       conn.closeSync();
