@@ -17,6 +17,13 @@ import { featureBinSpec } from './feature-bin/spec.js';
 import { featureTransformSpec } from './feature-transform/spec.js';
 import { featureJoinSpec } from './feature-join/spec.js';
 import { splitTrainTestSpec } from './split-train-test/spec.js';
+import { trainLinearRegressionSpec } from './train-linear-regression/spec.js';
+import { trainLogisticRegressionSpec } from './train-logistic-regression/spec.js';
+import { trainDecisionTreeSpec } from './train-decision-tree/spec.js';
+import { trainRandomForestSpec } from './train-random-forest/spec.js';
+import { trainGradientBoostingSpec } from './train-gradient-boosting/spec.js';
+import { trainNaiveBayesSpec } from './train-naive-bayes/spec.js';
+import { trainKnnSpec } from './train-knn/spec.js';
 
 /** The catalogue of node specs (renderer-safe). Adding a node type adds one line here. */
 export const NODE_SPECS: readonly NodeSpec[] = [
@@ -37,6 +44,13 @@ export const NODE_SPECS: readonly NodeSpec[] = [
   featureTransformSpec,
   featureJoinSpec,
   splitTrainTestSpec,
+  trainLinearRegressionSpec,
+  trainLogisticRegressionSpec,
+  trainDecisionTreeSpec,
+  trainRandomForestSpec,
+  trainGradientBoostingSpec,
+  trainNaiveBayesSpec,
+  trainKnnSpec,
   // (new node specs above this line: one line each)
 ];
 

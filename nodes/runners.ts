@@ -16,6 +16,13 @@ import { runIngestParquet } from './ingest-parquet/run.js';
 import { runIngestJson } from './ingest-json/run.js';
 import { runIngestSqlite } from './ingest-sqlite/run.js';
 import { runIngestSample } from './ingest-sample/run.js';
+import { runTrainLinearRegression } from './train-linear-regression/run.js';
+import { runTrainLogisticRegression } from './train-logistic-regression/run.js';
+import { runTrainNaiveBayes } from './train-naive-bayes/run.js';
+import { runTrainKnn } from './train-knn/run.js';
+import { runTrainDecisionTree } from './train-decision-tree/run.js';
+import { runTrainRandomForest } from './train-random-forest/run.js';
+import { runTrainGradientBoosting } from './train-gradient-boosting/run.js';
 
 /** Node type@version -> run function (main side only). One line per node type. */
 export const runners: ReadonlyMap<string, NodeRunFn> = new Map([
@@ -36,5 +43,12 @@ export const runners: ReadonlyMap<string, NodeRunFn> = new Map([
   [runnerKey('ingest.json', 1), runIngestJson],
   [runnerKey('ingest.sqlite', 1), runIngestSqlite],
   [runnerKey('ingest.sample', 1), runIngestSample],
+  [runnerKey('train.linear_regression', 1), runTrainLinearRegression],
+  [runnerKey('train.logistic_regression', 1), runTrainLogisticRegression],
+  [runnerKey('train.naive_bayes', 1), runTrainNaiveBayes],
+  [runnerKey('train.knn', 1), runTrainKnn],
+  [runnerKey('train.decision_tree', 1), runTrainDecisionTree],
+  [runnerKey('train.random_forest', 1), runTrainRandomForest],
+  [runnerKey('train.gradient_boosting', 1), runTrainGradientBoosting],
   // (new runners above this line: one line each)
 ]);

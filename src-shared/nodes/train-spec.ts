@@ -23,6 +23,7 @@ export function trainSpec(def: {
       def.docs,
       '',
       '- **target**: the column to predict.',
+      ...(def.task === 'both' ? ['- **task**: classification (a class per row) or regression (a number per row).'] : []),
       '- **features**: the columns to learn from; empty means every other column. Text columns must be',
       '  encoded first and missing values imputed first: the node says which columns, never drops them.',
       '',

@@ -35,7 +35,7 @@ export interface DecisionTreeRegressorParams extends DecisionTreeParams {
 }
 
 export interface DecisionTreeState {
-  readonly kind: 'decision_tree_classifier' | 'decision_tree_regressor';
+  readonly kind: 'DecisionTreeClassifier' | 'DecisionTreeRegressor';
   readonly nFeatures: number;
   readonly featureNames: string[];
   /** Class labels (classification): tree values are probabilities in this order. */
@@ -92,7 +92,7 @@ export function argmaxColumns(proba: Float64Array[], rows: number): Float64Array
 }
 
 export class DecisionTreeClassifier implements Estimator<DecisionTreeState> {
-  readonly kind = 'decision_tree_classifier';
+  readonly kind = 'DecisionTreeClassifier';
   readonly task = 'classification' as const;
   readonly params: DecisionTreeClassifierParams;
 
@@ -136,7 +136,7 @@ export class DecisionTreeClassifier implements Estimator<DecisionTreeState> {
 }
 
 export class DecisionTreeRegressor implements Estimator<DecisionTreeState> {
-  readonly kind = 'decision_tree_regressor';
+  readonly kind = 'DecisionTreeRegressor';
   readonly task = 'regression' as const;
   readonly params: DecisionTreeRegressorParams;
 

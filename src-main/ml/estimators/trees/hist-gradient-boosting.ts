@@ -34,7 +34,7 @@ export interface HistGradientBoostingParams {
 }
 
 export interface HistGradientBoostingState {
-  readonly kind: 'hist_gradient_boosting_classifier' | 'hist_gradient_boosting_regressor';
+  readonly kind: 'HistGradientBoostingClassifier' | 'HistGradientBoostingRegressor';
   readonly nFeatures: number;
   readonly featureNames: string[];
   readonly classes?: string[];
@@ -497,7 +497,7 @@ function rawPredict(state: HistGradientBoostingState, X: Matrix): Float64Array[]
 }
 
 export class HistGradientBoostingClassifier implements Estimator<HistGradientBoostingState> {
-  readonly kind = 'hist_gradient_boosting_classifier';
+  readonly kind = 'HistGradientBoostingClassifier';
   readonly task = 'classification' as const;
   readonly params: HistGradientBoostingParams;
 
@@ -547,7 +547,7 @@ export class HistGradientBoostingClassifier implements Estimator<HistGradientBoo
 }
 
 export class HistGradientBoostingRegressor implements Estimator<HistGradientBoostingState> {
-  readonly kind = 'hist_gradient_boosting_regressor';
+  readonly kind = 'HistGradientBoostingRegressor';
   readonly task = 'regression' as const;
   readonly params: HistGradientBoostingParams;
 

@@ -35,7 +35,7 @@ export interface RandomForestRegressorParams extends RandomForestParams {
 }
 
 export interface RandomForestState {
-  readonly kind: 'random_forest_classifier' | 'random_forest_regressor';
+  readonly kind: 'RandomForestClassifier' | 'RandomForestRegressor';
   readonly nFeatures: number;
   readonly featureNames: string[];
   readonly classes?: string[];
@@ -88,7 +88,7 @@ function fitForest(p: RandomForestParams, f: ForestFit, X: Matrix, y: Float64Arr
 }
 
 export class RandomForestClassifier implements Estimator<RandomForestState> {
-  readonly kind = 'random_forest_classifier';
+  readonly kind = 'RandomForestClassifier';
   readonly task = 'classification' as const;
   readonly params: RandomForestClassifierParams;
 
@@ -127,7 +127,7 @@ export class RandomForestClassifier implements Estimator<RandomForestState> {
 }
 
 export class RandomForestRegressor implements Estimator<RandomForestState> {
-  readonly kind = 'random_forest_regressor';
+  readonly kind = 'RandomForestRegressor';
   readonly task = 'regression' as const;
   readonly params: RandomForestRegressorParams;
 
