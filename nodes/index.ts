@@ -24,6 +24,7 @@ import { trainRandomForestSpec } from './train-random-forest/spec.js';
 import { trainGradientBoostingSpec } from './train-gradient-boosting/spec.js';
 import { trainNaiveBayesSpec } from './train-naive-bayes/spec.js';
 import { trainKnnSpec } from './train-knn/spec.js';
+import { trainTuneSpec } from './train-tune/spec.js';
 import { evaluateModelSpec } from './evaluate-model/spec.js';
 
 /** The catalogue of node specs (renderer-safe). Adding a node type adds one line here. */
@@ -52,6 +53,7 @@ export const NODE_SPECS: readonly NodeSpec[] = [
   trainGradientBoostingSpec,
   trainNaiveBayesSpec,
   trainKnnSpec,
+  trainTuneSpec,
   evaluateModelSpec,
   // (new node specs above this line: one line each)
 ];

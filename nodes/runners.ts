@@ -20,6 +20,7 @@ import { runTrainLinearRegression } from './train-linear-regression/run.js';
 import { runTrainLogisticRegression } from './train-logistic-regression/run.js';
 import { runTrainNaiveBayes } from './train-naive-bayes/run.js';
 import { runTrainKnn } from './train-knn/run.js';
+import { runTrainTune } from './train-tune/run.js';
 import { runEvaluateModel } from './evaluate-model/run.js';
 import { runTrainDecisionTree } from './train-decision-tree/run.js';
 import { runTrainRandomForest } from './train-random-forest/run.js';
@@ -48,6 +49,7 @@ export const runners: ReadonlyMap<string, NodeRunFn> = new Map([
   [runnerKey('train.logistic_regression', 1), runTrainLogisticRegression],
   [runnerKey('train.naive_bayes', 1), runTrainNaiveBayes],
   [runnerKey('train.knn', 1), runTrainKnn],
+  [runnerKey('train.tune', 1), runTrainTune],
   [runnerKey('evaluate.model', 1), runEvaluateModel],
   [runnerKey('train.decision_tree', 1), runTrainDecisionTree],
   [runnerKey('train.random_forest', 1), runTrainRandomForest],

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { chainOf, type TableMeta } from '../../src-shared/nodes/chain.js';
-import { NodeError, type NodeRunFn } from '../engine/node-runner.js';
-import { loadTrainingData } from './dataset.js';
+import { NodeError, type NodeRunFn, type RunContext, type StoredArtifact } from '../engine/node-runner.js';
+import { loadTrainingData, type TrainingData } from './dataset.js';
 import type { Estimator, Task } from './estimator.js';
 import type { ModelArtifact } from './model-artifact.js';
 
@@ -13,8 +13,13 @@ const NOT_HYPERPARAMS = new Set(['target', 'features', 'task']);
  * model artifact with the input's preprocessing chain. `make` builds the estimator from the
  * node's hyperparameters for the task.
  */
-export function trainRunner(make: (task: Task, hyperparams: Record<string, unknown>) => Estimator, fixedTask?: Task): NodeRunFn {
-  return async (ctx, inputs, params) => {
+export type MakeEstimator = (task: Task, hyperparams: Record<string, unknown>) => Estimator;
+
+/** A trainer's run function, carrying how it builds its estimator (train.tune reuses it). */
+export type TrainerRunFn = NodeRunFn & { readonly trainer: { readonly make: MakeEstimator; readonly task?: Task } };
+
+export function trainRunner(make: MakeEstimator, fixedTask?: Task): TrainerRunFn {
+  const run: NodeRunFn = async (ctx, inputs, params) => {
     const task = fixedTask ?? (params.task === 'regression' ? 'regression' : 'classification');
     const hyperparams = Object.fromEntries(Object.entries(params).filter(([k]) => !NOT_HYPERPARAMS.has(k)));
     const train = inputs.train;
@@ -28,19 +33,29 @@ export function trainRunner(make: (task: Task, hyperparams: Record<string, unkno
     const estimator = make(task, hyperparams);
     ctx.progress(0.05, `fitting ${estimator.kind} on ${data.X.rows} rows x ${data.X.columns.length} features`);
     const state = estimator.fit(data.X, data.y, { progress: (f, m) => ctx.progress(0.05 + 0.9 * f, m) });
-    const model: ModelArtifact = {
-      format: 'plumb.model',
-      version: 1,
-      estimator: { kind: estimator.kind, task, params: hyperparams, state },
-      chain: [...chainOf(train.meta as TableMeta | undefined)],
-      features: data.features.map((c) => ({ name: c.name, type: c.type })),
-      target: { name: data.target.name, type: data.target.type, ...(data.y.classes ? { classes: [...data.y.classes] } : {}) },
-      trainedOn: { rows: data.X.rows, table: train.hash },
-    };
     ctx.metric('train_rows', data.X.rows);
-    const file = ctx.tempPath('.model.json');
-    await writeFile(file, JSON.stringify(model));
+    const file = await writeModel(ctx, { train, data, estimator, task, hyperparams, state });
     ctx.progress(1);
     return { model: { kind: 'model', file } };
   };
+  return Object.assign(run, { trainer: { make, ...(fixedTask ? { task: fixedTask } : {}) } });
+}
+
+/** Writes the model artifact: the input's chain, the fitted estimator, features and classes. */
+export async function writeModel(
+  ctx: RunContext,
+  m: { train: StoredArtifact; data: TrainingData; estimator: Estimator; task: Task; hyperparams: Record<string, unknown>; state: unknown },
+): Promise<string> {
+  const model: ModelArtifact = {
+    format: 'plumb.model',
+    version: 1,
+    estimator: { kind: m.estimator.kind, task: m.task, params: m.hyperparams, state: m.state },
+    chain: [...chainOf(m.train.meta as TableMeta | undefined)],
+    features: m.data.features.map((c) => ({ name: c.name, type: c.type })),
+    target: { name: m.data.target.name, type: m.data.target.type, ...(m.data.y.classes ? { classes: [...m.data.y.classes] } : {}) },
+    trainedOn: { rows: m.data.X.rows, table: m.train.hash },
+  };
+  const file = ctx.tempPath('.model.json');
+  await writeFile(file, JSON.stringify(model));
+  return file;
 }
