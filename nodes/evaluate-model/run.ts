@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { quoteOwnPath } from '../../src-main/data/duckdb.js';
 import { parquetShape } from '../../src-main/data/tables.js';
 import { NodeError, type NodeRunFn } from '../../src-main/engine/node-runner.js';
-import type { Matrix } from '../../src-main/ml/estimator.js';
+import { seededRandom, type Estimator, type Matrix, type Task } from '../../src-main/ml/estimator.js';
 import { predictorFor } from '../../src-main/ml/estimator-registry.js';
 import {
   accuracy,
@@ -104,6 +104,14 @@ export const runEvaluateModel: NodeRunFn = async (ctx, inputs, params) => {
   }
   for (const [name, value] of Object.entries(report.metrics as Record<string, number>)) ctx.metric(name, value);
 
+  if (params.permutation_importance !== false) {
+    ctx.progress(0.65, 'permutation importance');
+    report.permutation_importance = permutationImportance(model.estimator.task, estimator, model.estimator.state, X, raw, target, model.target.classes ?? [], {
+      repeats: Number(params.n_repeats ?? 5),
+      seed: Number(params.random_state ?? 0),
+    });
+  }
+
   // Predictions: the input rows as they came, plus the prediction columns, written by DuckDB.
   ctx.progress(0.8, 'writing predictions');
   const ndjson = ctx.tempPath('.ndjson');
@@ -121,3 +129,37 @@ export const runEvaluateModel: NodeRunFn = async (ctx, inputs, params) => {
     predictions: { kind: 'table', file: out, ...(await parquetShape(ctx, out)) },
   };
 };
+
+/**
+ * scikit-learn's permutation_importance: the score drop when one feature's column is shuffled
+ * (seeded), repeated, per feature; accuracy for classification, R2 for regression.
+ */
+function permutationImportance(
+  task: Task,
+  estimator: Estimator,
+  state: unknown,
+  X: Matrix,
+  raw: readonly Record<string, unknown>[],
+  target: string,
+  classes: readonly string[],
+  opts: { repeats: number; seed: number },
+): { feature: string; mean: number; std: number }[] {
+  const code = new Map(classes.map((c, i) => [c, i]));
+  const yTrue = Float64Array.from(raw, (r) => (task === 'classification' ? code.get(String(r[target]))! : Number(r[target])));
+  const scoreOf = (m: Matrix) => (task === 'classification' ? accuracy(yTrue, estimator.predict(state, m)) : r2(yTrue, estimator.predict(state, m)));
+  const baseline = scoreOf(X);
+  const random = seededRandom(opts.seed);
+  return X.names.map((feature, j) => {
+    const drops: number[] = [];
+    for (let r = 0; r < opts.repeats; r++) {
+      const shuffled = Float64Array.from(X.columns[j]);
+      for (let i = shuffled.length - 1; i > 0; i--) {
+        const k = Math.floor(random() * (i + 1));
+        [shuffled[i], shuffled[k]] = [shuffled[k], shuffled[i]];
+      }
+      drops.push(baseline - scoreOf({ ...X, columns: X.columns.map((c, jj) => (jj === j ? shuffled : c)) }));
+    }
+    const mean = drops.reduce((a, b) => a + b, 0) / drops.length;
+    return { feature, mean, std: Math.sqrt(drops.reduce((a, b) => a + (b - mean) ** 2, 0) / drops.length) };
+  });
+}

@@ -19,6 +19,9 @@ export const evaluateModelSpec: NodeSpec = {
     '',
     '- **positive**: for binary metrics, the class taken as positive; empty means the second class in',
     '  sorted order (scikit-learn\'s label 1).',
+    '- **permutation_importance** (on): scikit-learn\'s permutation_importance: each feature\'s column is',
+    '  shuffled **n_repeats** times (5, seeded by **random_state**) and the drop in accuracy (R2 for',
+    '  regression) is its importance, mean and std.',
   ].join('\n'),
   inputs: [
     { name: 'model', type: 'model', label: 'Model' },
@@ -28,5 +31,10 @@ export const evaluateModelSpec: NodeSpec = {
     { name: 'report', type: 'report', label: 'Metrics' },
     { name: 'predictions', type: 'table', label: 'Predictions' },
   ],
-  params: [{ name: 'positive', kind: 'string', label: 'Positive class', default: '' }],
+  params: [
+    { name: 'positive', kind: 'string', label: 'Positive class', default: '' },
+    { name: 'permutation_importance', kind: 'boolean', label: 'Permutation importance', default: true },
+    { name: 'n_repeats', kind: 'number', label: 'Shuffles per feature', default: 5, min: 1, max: 100, integer: true },
+    { name: 'random_state', kind: 'number', label: 'Random state', default: 0, integer: true },
+  ],
 };

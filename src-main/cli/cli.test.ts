@@ -118,7 +118,7 @@ describe('a model end to end', () => {
     expect(r.code, r.stderr).toBe(0);
     const runId = (JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { run: string }).run;
     const show = JSON.parse((await plumb('show', runId, '--node', 'evaluate', '--json', '--home', home)).stdout) as {
-      nodeRuns: { metrics: { name: string; value: number }[]; outputs: { port: string; rows?: number; columns?: { name: string }[] }[]; reports: Record<string, { metrics: Record<string, number>; confusion_matrix: number[][] }> }[];
+      nodeRuns: { metrics: { name: string; value: number }[]; outputs: { port: string; rows?: number; columns?: { name: string }[] }[]; reports: Record<string, { metrics: Record<string, number>; confusion_matrix: number[][]; permutation_importance: { feature: string; mean: number }[] }> }[];
     };
     const evaluate = show.nodeRuns[0];
     const metrics = Object.fromEntries(evaluate.metrics.map((m) => [m.name, m.value]));
@@ -131,6 +131,10 @@ describe('a model end to end', () => {
     const cm = evaluate.reports.report.confusion_matrix;
     expect(cm.flat().reduce((a, b) => a + b, 0)).toBe(1758);
     expect((cm[0][0] + cm[1][1]) / 1758).toBeCloseTo(metrics.accuracy, 12);
+    // Permutation importance: one entry per model feature; shuffling the most important one hurts.
+    const importance = evaluate.reports.report.permutation_importance;
+    expect(importance.length).toBeGreaterThan(20);
+    expect(Math.max(...importance.map((i) => i.mean))).toBeGreaterThan(0.01);
     const text = await plumb('show', runId, '--node', 'evaluate', '--home', home);
     expect(text.stdout).toMatch(/metric roc_auc = 0\.8/);
   });
