@@ -1,11 +1,10 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DuckDatabase, type DuckSession } from '../../src-main/data/duckdb.js';
 import type { ArtifactRecord } from '../../src-main/lineage/types.js';
-import { openTestEngine, type FreshRun, type TestEngine } from '../../src-main/test-nodes/test-engine.js';
+import { openNodeTestBed, type NodeTestBed } from '../../src-main/test-nodes/node-test-bed.js';
+import type { FreshRun, TestEngine } from '../../src-main/test-nodes/test-engine.js';
 import { chainOf, type ChainStep, type TableMeta } from '../../src-shared/nodes/chain.js';
 import type { PipelineDocument } from '../../src-shared/pipeline/document.js';
 import { applyEncode, type EncodeState } from '../../src-shared/transforms/encode.js';
@@ -18,31 +17,20 @@ const TELCO = join(ROOT, 'samples', 'telco_churn.csv');
 const TITANIC = join(ROOT, 'samples', 'titanic.csv');
 
 type Row = Record<string, unknown>;
-let home: string;
+let bed: NodeTestBed;
 let data: string;
 let engine: TestEngine;
-let duck: DuckDatabase;
-let db: DuckSession;
 
 beforeAll(async () => {
-  home = await mkdtemp(join(tmpdir(), 'plumb-encode-'));
-  data = join(home, 'data');
-  await mkdir(data);
-  engine = await openTestEngine({ home: join(home, 'state') });
-  duck = await DuckDatabase.open({ threads: 1 });
-  db = await duck.session();
+  bed = await openNodeTestBed('plumb-encode-');
+  ({ data, engine } = bed);
 });
 
 afterAll(async () => {
-  db?.close();
-  duck?.dispose();
-  await engine?.dispose();
-  if (home) await rm(home, { recursive: true, force: true });
+  await bed?.dispose();
 });
 
-async function readRows(path: string): Promise<Row[]> {
-  return db.objects(`SELECT * EXCLUDE (file_row_number) FROM read_parquet($p, file_row_number = true) ORDER BY file_row_number`, { p: path });
-}
+const readRows = (path: string): Promise<Row[]> => bed.readRows(path);
 
 async function run(csv: string, params: Record<string, unknown>): Promise<FreshRun> {
   const document: PipelineDocument = {
