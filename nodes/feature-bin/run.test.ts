@@ -4,9 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ArtifactRecord } from '../../src-main/lineage/types.js';
 import { openNodeTestBed, type NodeTestBed } from '../../src-main/test-nodes/node-test-bed.js';
-import type { FreshRun, TestEngine } from '../../src-main/test-nodes/test-engine.js';
+import type { FreshRun } from '../../src-main/test-nodes/test-engine.js';
 import { chainOf, type ChainStep, type TableMeta } from '../../src-shared/nodes/chain.js';
-import type { PipelineDocument } from '../../src-shared/pipeline/document.js';
 import { applyBin, type BinState } from '../../src-shared/transforms/bin.js';
 import { featureBinSpec } from './spec.js';
 
@@ -21,11 +20,10 @@ const TITANIC = join(ROOT, 'samples', 'titanic.csv');
 type Row = Record<string, unknown>;
 let bed: NodeTestBed;
 let data: string;
-let engine: TestEngine;
 
 beforeAll(async () => {
   bed = await openNodeTestBed('plumb-bin-');
-  ({ data, engine } = bed);
+  ({ data } = bed);
 });
 
 afterAll(async () => {
@@ -34,21 +32,7 @@ afterAll(async () => {
 
 const readRows = (path: string): Promise<Row[]> => bed.readRows(path);
 
-async function run(csv: string, params: Record<string, unknown>): Promise<FreshRun> {
-  const document: PipelineDocument = {
-    format: 'plumb.pipeline',
-    version: 1,
-    id: 'bin-test',
-    name: 'bin test',
-    description: '',
-    nodes: [
-      { id: 'read', type: 'ingest.csv', typeVersion: 1, position: { x: 0, y: 0 }, params: { path: csv } },
-      { id: 'bin', type: 'feature.bin', typeVersion: 1, position: { x: 0, y: 100 }, params },
-    ],
-    edges: [{ id: 'e1', from: { node: 'read', port: 'out' }, to: { node: 'bin', port: 'in' } }],
-  };
-  return engine.runFresh(document, data);
-}
+const run = (csv: string, params: Record<string, unknown>): Promise<FreshRun> => bed.runAfterCsv(csv, 'feature.bin', params, 'bin');
 
 interface Fitted {
   readonly record: FreshRun;

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDatabase, type DuckSession } from '../data/duckdb.js';
-import { openTestEngine, type TestEngine } from './test-engine.js';
+import { openTestEngine, testDocument, testEdge, testNode, type FreshRun, type TestEngine } from './test-engine.js';
 
 /**
  * What a node test needs around the real engine: a temp folder with a `data` folder for input
@@ -15,6 +15,8 @@ export interface NodeTestBed {
   readonly db: DuckSession;
   /** The rows of a Parquet artifact, in file order. */
   readRows(path: string): Promise<Record<string, unknown>[]>;
+  /** Runs (cache ignored) `ingest.csv` of `csv` into the node under test, whose id is `node`. */
+  runAfterCsv(csv: string, type: string, params: Record<string, unknown>, node: string): Promise<FreshRun>;
   dispose(): Promise<void>;
 }
 
@@ -30,6 +32,11 @@ export async function openNodeTestBed(prefix: string): Promise<NodeTestBed> {
     data,
     engine,
     db,
+    runAfterCsv: (csv, type, params, node) =>
+      engine.runFresh(
+        testDocument([testNode('read', 'ingest.csv', { path: csv }), testNode(node, type, params)], [testEdge('read', node, 'in', 'out')], `${node}-test`),
+        data,
+      ),
     readRows: (path) =>
       db.objects('SELECT * EXCLUDE (file_row_number) FROM read_parquet($p, file_row_number = true) ORDER BY file_row_number', { p: path }),
     async dispose() {
