@@ -166,7 +166,6 @@ export function rebuildRow(
  * keeps the split side it came from (the rows are the same rows, transformed).
  */
 export function fittedMeta(input: Readonly<Record<string, unknown>> | undefined, step: ChainStep): Record<string, unknown> {
-  const inputMeta = input as TableMeta | undefined;
-  const meta = withStep(inputMeta, step);
-  return { ...meta, ...(inputMeta?.split ? { split: inputMeta.split } : {}) };
+  // withStep keeps the split side itself.
+  return { ...withStep(input as TableMeta | undefined, step) };
 }
