@@ -10,6 +10,7 @@ import { runnerKey } from '../src-main/engine/node-runner.js';
 import { runners } from '../src-main/test-nodes/runners.js';
 import { openTestEngine, testDocument, testEdge, testNode, type TestEngine } from '../src-main/test-nodes/test-engine.js';
 import { parsePipelineText } from '../src-shared/pipeline/load.js';
+import { localParallel } from '../src-main/engine/parallel-map.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const EXAMPLE = join(ROOT, 'examples', 'penguins-profile.plumb');
@@ -80,6 +81,7 @@ async function schedulingOverhead(t: TestEngine, home: string): Promise<void> {
         progress: () => {},
         log: () => {},
         metric: () => {},
+        parallel: localParallel(new Map()),
       };
       const parent: Record<string, ArtifactRecord> = i === 0 ? {} : { a: outputs[`n${Math.floor((i - 1) / 2)}`] };
       const drafts = await step(ctx, parent, { value: `v${i}`, sleepMs: 0, cpuMs: 0, fail: '' });

@@ -1,4 +1,5 @@
-import { runnerKey, type NodeRunFn } from '../src-main/engine/node-runner.js';
+import { runnerKey, type NodeRunFn, type ParallelTaskRegistry } from '../src-main/engine/node-runner.js';
+import { scoreFold } from './train-tune/fold-task.js';
 import { runIngestCsv } from './ingest-csv/run.js';
 import { runValidateProfile } from './validate-profile/run.js';
 import { runFeatureJoin } from './feature-join/run.js';
@@ -55,4 +56,13 @@ export const runners: ReadonlyMap<string, NodeRunFn> = new Map([
   [runnerKey('train.random_forest', 1), runTrainRandomForest],
   [runnerKey('train.gradient_boosting', 1), runTrainGradientBoosting],
   // (new runners above this line: one line each)
+]);
+
+/**
+ * Name -> parallel task (RunContext.parallel): the units of work a node may spread over the
+ * pool's idle workers. Every worker loads this same map, so a name means the same code everywhere.
+ */
+export const parallelTasks: ParallelTaskRegistry = new Map([
+  ['train.tune/fold', scoreFold],
+  // (new parallel tasks above this line: one line each)
 ]);

@@ -1,27 +1,11 @@
 import { NodeError, type NodeRunFn } from '../../src-main/engine/node-runner.js';
 import { loadTrainingData } from '../../src-main/ml/dataset.js';
-import { seededRandom, type Matrix, type Target, type Task } from '../../src-main/ml/estimator.js';
-import { accuracy, mae, precisionRecallF1, r2, rmse, rocAuc } from '../../src-main/ml/metrics/index.js';
-import { writeModel, type TrainerRunFn } from '../../src-main/ml/train-runner.js';
+import { seededRandom, type Target, type Task } from '../../src-main/ml/estimator.js';
+import { writeModel } from '../../src-main/ml/train-runner.js';
 import { withDefaults } from '../../src-shared/nodes/spec.js';
 import { NODE_SPECS } from '../index.js';
-import { runTrainDecisionTree } from '../train-decision-tree/run.js';
-import { runTrainGradientBoosting } from '../train-gradient-boosting/run.js';
-import { runTrainKnn } from '../train-knn/run.js';
-import { runTrainLinearRegression } from '../train-linear-regression/run.js';
-import { runTrainLogisticRegression } from '../train-logistic-regression/run.js';
-import { runTrainNaiveBayes } from '../train-naive-bayes/run.js';
-import { runTrainRandomForest } from '../train-random-forest/run.js';
+import { TRAINERS, type FoldItem, type FoldShared } from './fold-task.js';
 
-const TRAINERS: Readonly<Record<string, TrainerRunFn>> = {
-  'train.linear_regression': runTrainLinearRegression,
-  'train.logistic_regression': runTrainLogisticRegression,
-  'train.decision_tree': runTrainDecisionTree,
-  'train.random_forest': runTrainRandomForest,
-  'train.gradient_boosting': runTrainGradientBoosting,
-  'train.naive_bayes': runTrainNaiveBayes,
-  'train.knn': runTrainKnn,
-};
 const LOWER_IS_BETTER = new Set(['rmse', 'mae']);
 const CLASSIFICATION_METRICS = new Set(['accuracy', 'f1_macro', 'roc_auc']);
 
@@ -44,23 +28,18 @@ export const runTrainTune: NodeRunFn = async (ctx, inputs, params) => {
   const candidates = candidateList(grid, String(params.search), Number(params.n_iter), random);
   const assignment = foldAssignment(data.y, folds, task, random);
   const base = withDefaults(spec, {});
-  const results: { params: Record<string, unknown>; scores: number[]; mean: number; std: number }[] = [];
-  for (const [ci, candidate] of candidates.entries()) {
-    const hyper = { ...base, ...candidate };
-    const scores: number[] = [];
-    for (let f = 0; f < folds; f++) {
-      const trainRows: number[] = [];
-      const testRows: number[] = [];
-      assignment.forEach((a, i) => (a === f ? testRows : trainRows).push(i));
-      const estimator = trainer.trainer.make(task, hyper);
-      const state = estimator.fit(take(data.X, trainRows), takeY(data.y, trainRows));
-      scores.push(score(metric, estimator, state, take(data.X, testRows), takeY(data.y, testRows)));
-      ctx.progress(((ci * folds + f + 1) / (candidates.length * folds)) * 0.9, `candidate ${ci + 1}/${candidates.length}, fold ${f + 1}/${folds}`);
-    }
-    const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
-    const std = Math.sqrt(scores.reduce((a, b) => a + (b - mean) ** 2, 0) / scores.length);
-    results.push({ params: candidate, scores, mean, std });
-  }
+  // Every (candidate, fold) pair is one item of a parallel map over the pool's idle workers.
+  const items: FoldItem[] = candidates.flatMap((c) => Array.from({ length: folds }, (_, fold) => ({ hyper: { ...base, ...c }, fold })));
+  const shared: FoldShared = { trainer: type, task, metric, X: data.X, y: data.y, assignment };
+  const scores = await ctx.parallel<FoldItem, number>('train.tune/fold', shared, items, (done, total) =>
+    ctx.progress((done / total) * 0.9, `${done}/${total} fits (${candidates.length} candidates x ${folds} folds)`),
+  );
+  const results = candidates.map((candidate, ci) => {
+    const s = scores.slice(ci * folds, (ci + 1) * folds);
+    const mean = s.reduce((a, b) => a + b, 0) / s.length;
+    const std = Math.sqrt(s.reduce((a, b) => a + (b - mean) ** 2, 0) / s.length);
+    return { params: candidate, scores: s, mean, std };
+  });
   const better = (a: number, b: number) => (LOWER_IS_BETTER.has(metric) ? a < b : a > b);
   const best = results.reduce((b, r) => (better(r.mean, b.mean) ? r : b), results[0]);
   ctx.progress(0.92, 'refitting the best candidate on all rows');
@@ -107,28 +86,4 @@ function foldAssignment(y: Target, folds: number, task: Task, random: () => numb
     order.forEach((i, pos) => (fold[i] = pos % folds));
   }
   return fold;
-}
-
-const take = (X: Matrix, rows: readonly number[]): Matrix => ({ rows: rows.length, names: X.names, columns: X.columns.map((c) => Float64Array.from(rows, (r) => c[r])) });
-const takeY = (y: Target, rows: readonly number[]): Target => ({ values: Float64Array.from(rows, (r) => y.values[r]), ...(y.classes ? { classes: y.classes } : {}) });
-
-function score(metric: string, e: ReturnType<TrainerRunFn['trainer']['make']>, state: unknown, X: Matrix, y: Target): number {
-  if (metric === 'roc_auc') {
-    const proba = e.predictProba?.(state, X);
-    if (!proba || proba.length !== 2) throw new NodeError('metric: roc_auc needs a binary classifier with probabilities');
-    return rocAuc(y.values, proba[1]);
-  }
-  const pred = e.predict(state, X);
-  switch (metric) {
-    case 'accuracy':
-      return accuracy(y.values, pred);
-    case 'f1_macro':
-      return precisionRecallF1(y.values, pred, y.classes?.length).macro.f1;
-    case 'rmse':
-      return rmse(y.values, pred);
-    case 'mae':
-      return mae(y.values, pred);
-    default:
-      return r2(y.values, pred);
-  }
 }

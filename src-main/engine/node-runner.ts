@@ -21,7 +21,23 @@ export interface RunContext {
   log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void;
   /** Records a metric in the lineage store: a scalar, or a point of a series when `step` is set. */
   metric(name: string, value: number, step?: number): void;
+  /**
+   * Maps `items` through the parallel task `task` (a ParallelTaskFn registered by name), spreading
+   * them over this worker and any idle workers of the pool; results come back in `items` order,
+   * whichever worker computed them. `shared` is sent once to each helper. The first failure
+   * rejects the whole map. Deterministic work stays deterministic: seed per item, not per worker.
+   */
+  parallel<I, O>(task: string, shared: unknown, items: readonly I[], onItemDone?: (done: number, total: number) => void): Promise<O[]>;
 }
+
+/**
+ * One unit of a node's parallel map. Pure of the engine: it sees only `shared` and its item, and
+ * returns structured-clonable data (typed arrays, plain objects), since it may run in another worker.
+ */
+export type ParallelTaskFn = (shared: never, item: never) => unknown;
+
+/** Name -> parallel task: a runners module exports it as `parallelTasks`, so every worker has the same ones. */
+export type ParallelTaskRegistry = ReadonlyMap<string, ParallelTaskFn>;
 
 /** An artifact stored by the engine, as a node receives it on an input port. */
 export type StoredArtifact = ArtifactRecord;

@@ -8,5 +8,5 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { startNodeWorker } = await import('./node-worker.ts');
-const { runners } = await import(workerData.runnersModule);
-await startNodeWorker(runners);
+const { runners, parallelTasks } = await import(workerData.runnersModule);
+await startNodeWorker(runners, parallelTasks);

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { DuckDatabase } from '../data/duckdb.js';
 import type { ArtifactRecord } from '../lineage/types.js';
 import { ArtifactStore } from './artifact-store.js';
-import { NodeError, runnerKey, type RunContext, type RunnerRegistry } from './node-runner.js';
+import { NodeError, runnerKey, type ParallelTaskRegistry, type RunContext, type RunnerRegistry } from './node-runner.js';
+import { parallelMap, serveParallelMap } from './parallel-map.js';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
 
 /**
@@ -19,7 +20,7 @@ import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
  * Resolves once the worker has told the pool it is ready; rejects (and the entry lets that end
  * the thread, which fails the pool's start) if DuckDB cannot be opened.
  */
-export async function startNodeWorker(runners: RunnerRegistry): Promise<void> {
+export async function startNodeWorker(runners: RunnerRegistry, parallelTasks: ParallelTaskRegistry = new Map()): Promise<void> {
   const port = parentPort;
   if (!port) throw new Error('startNodeWorker must run in a worker thread');
   const init = workerData as WorkerInit;
@@ -28,12 +29,26 @@ export async function startNodeWorker(runners: RunnerRegistry): Promise<void> {
   const duck = await DuckDatabase.open({ threads: init.duckdbThreads, memoryBytes: init.duckdbMemoryBytes });
   const store = new ArtifactStore(init.home);
 
+  // Requests for helpers this worker has made, by id, until the pool answers with ports.
+  const lendRequests = new Map<number, (ports: readonly MessagePort[]) => void>();
+  let nextLendRequest = 1;
+  let serving: { recall(): void } | undefined;
+
   port.on('message', (msg: ToWorker) => {
     if (msg.type === 'run') void runTask(msg.task);
+    else if (msg.type === 'lent') {
+      lendRequests.get(msg.requestId)?.(msg.ports);
+      lendRequests.delete(msg.requestId);
+    } else if (msg.type === 'serve') {
+      serving = serveParallelMap(parallelTasks, msg.port, () => {
+        serving = undefined;
+        post({ type: 'released' });
+      });
+    } else serving?.recall();
   });
   post({ type: 'ready' });
 
-  async function runTask(task: ToWorker['task']): Promise<void> {
+  async function runTask(task: Extract<ToWorker, { type: 'run' }>['task']): Promise<void> {
     const { taskId } = task;
     const run = runners.get(runnerKey(task.nodeType, task.typeVersion));
     if (!run) {
@@ -59,6 +74,20 @@ export async function startNodeWorker(runners: RunnerRegistry): Promise<void> {
       progress: (fraction, message) => post({ type: 'progress', taskId, fraction: Math.min(1, Math.max(0, fraction)), message }),
       log: (level, message) => post({ type: 'log', taskId, level, message, time: Date.now() }),
       metric: (name, value, step) => post({ type: 'metric', taskId, name, value, ...(step !== undefined ? { step } : {}) }),
+      parallel: (name, shared, items, onItemDone) =>
+        parallelMap(
+          parallelTasks,
+          (want) =>
+            new Promise((resolve) => {
+              const requestId = nextLendRequest++;
+              lendRequests.set(requestId, resolve);
+              post({ type: 'lend', taskId, requestId, want });
+            }),
+          name,
+          shared,
+          items,
+          onItemDone,
+        ),
     };
     try {
       const drafts = await run(ctx, task.inputs, task.params);

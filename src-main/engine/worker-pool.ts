@@ -1,5 +1,5 @@
 import { availableParallelism, totalmem } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { ArtifactRecord } from '../lineage/types.js';
 import type { FromWorker, NodeTask, WorkerInit } from './worker-protocol.js';
 
@@ -28,6 +28,10 @@ interface Slot {
   worker: Worker;
   ready: Promise<void>;
   busy: boolean;
+  /** The task whose parallel map this worker is helping with (it is busy meanwhile). */
+  lentTo?: number;
+  /** Asked to come back because a node is queued. */
+  recalled?: boolean;
 }
 
 interface Pending {
@@ -54,6 +58,10 @@ export interface WorkerPoolOptions {
  * A fixed pool of node workers, one task per worker at a time, started on first use and kept
  * warm. Cancelling a running task terminates its worker (a CPU loop cannot ignore that) and a
  * fresh one takes its place.
+ *
+ * A running node may borrow idle workers for a parallel map (RunContext.parallel: trees of a
+ * forest, folds of a search). Nodes come first: a queued node recalls lent workers, which
+ * finish their current item and come back; a cancelled node's helpers are terminated with it.
  */
 export class WorkerPool {
   readonly size: number;
@@ -101,6 +109,7 @@ export class WorkerPool {
     const queued = this.queue.indexOf(p);
     if (queued >= 0) this.queue.splice(queued, 1);
     if (p.slot) this.replace(p.slot);
+    for (const helper of this.slots.filter((s) => s.lentTo === p.taskId)) this.replace(helper);
     this.running.delete(p.taskId);
     p.reject(new TaskCancelled());
   }
@@ -112,7 +121,14 @@ export class WorkerPool {
         slot = this.spawn();
         this.slots.push(slot);
       }
-      if (!slot) return;
+      if (!slot) {
+        // Every worker is busy: the lent ones finish their item and come back for the queued node.
+        for (const lent of this.slots.filter((s) => s.lentTo !== undefined && !s.recalled)) {
+          lent.recalled = true;
+          lent.worker.postMessage({ type: 'recall' });
+        }
+        return;
+      }
       const p = this.queue.shift()!;
       slot.busy = true;
       // Busy workers keep the process alive (a CLI run waits on them); idle ones do not.
@@ -151,6 +167,8 @@ export class WorkerPool {
     const slot: Slot = { worker, ready, busy: false };
     worker.on('message', (m: FromWorker) => {
       if (m.type === 'ready') return markReady();
+      if (m.type === 'released') return this.released(slot);
+      if (m.type === 'lend') return this.lend(slot, m.taskId, m.requestId, m.want);
       const p = this.running.get(m.taskId);
       if (!p) return;
       if (m.type === 'done') this.settle(p, () => p.resolve(m.outputs));
@@ -169,6 +187,38 @@ export class WorkerPool {
       failStart(new Error(`the node worker exited with code ${code} before it was ready`));
     });
     return slot;
+  }
+
+  /** Lends up to `want` idle workers to the node running in `to`, one port each (none when all are busy). */
+  private lend(to: Slot, taskId: number, requestId: number, want: number): void {
+    const ports: MessagePort[] = [];
+    // Queued nodes come first; a borrower is still running, so it is never left without a worker.
+    if (this.queue.length === 0 && this.running.has(taskId)) {
+      while (ports.length < want) {
+        let helper = this.slots.find((s) => !s.busy);
+        if (!helper && this.slots.length < this.size && !this.disposed) {
+          helper = this.spawn();
+          this.slots.push(helper);
+        }
+        if (!helper) break;
+        helper.busy = true;
+        helper.lentTo = taskId;
+        helper.recalled = false;
+        const { port1, port2 } = new MessageChannel();
+        // A message to a starting worker waits for it: no need to await `ready`.
+        helper.worker.postMessage({ type: 'serve', port: port2 }, [port2]);
+        ports.push(port1);
+      }
+    }
+    to.worker.postMessage({ type: 'lent', requestId, ports }, ports);
+  }
+
+  private released(slot: Slot): void {
+    if (slot.lentTo === undefined) return;
+    slot.lentTo = undefined;
+    slot.recalled = false;
+    slot.busy = false;
+    this.pump();
   }
 
   private settle(p: Pending, finish: () => void): void {

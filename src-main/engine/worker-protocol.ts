@@ -1,3 +1,4 @@
+import type { MessagePort } from 'node:worker_threads';
 import type { ParamValues } from '../../src-shared/nodes/spec.js';
 import type { ArtifactRecord } from '../lineage/types.js';
 import type { StoredArtifact } from './node-runner.js';
@@ -16,10 +17,30 @@ export interface NodeTask {
   readonly tmpDir: string;
 }
 
-export type ToWorker = { readonly type: 'run'; readonly task: NodeTask };
+export type ToWorker =
+  | { readonly type: 'run'; readonly task: NodeTask }
+  /** To a node that asked for helpers: one port per idle worker lent to it (maybe none). */
+  | { readonly type: 'lent'; readonly requestId: number; readonly ports: readonly MessagePort[] }
+  /** To an idle worker: serve a busy node's parallel map over this port until it ends. */
+  | { readonly type: 'serve'; readonly port: MessagePort }
+  /** To a lent worker: a node is waiting for a worker, finish the current item and come back. */
+  | { readonly type: 'recall' };
+
+/** Between a node's worker and a worker lent to it (see RunContext.parallel). */
+export type ToHelper =
+  | { readonly type: 'job'; readonly task: string; readonly shared: unknown }
+  | { readonly type: 'item'; readonly index: number; readonly input: unknown }
+  | { readonly type: 'end' };
+export type FromHelper =
+  | { readonly type: 'result'; readonly index: number; readonly output: unknown }
+  | { readonly type: 'fail'; readonly index: number; readonly message: string; readonly stack?: string; readonly userFacing: boolean };
 
 export type FromWorker =
   | { readonly type: 'ready' }
+  /** A running node asks for up to `want` idle workers to share its parallel map. */
+  | { readonly type: 'lend'; readonly taskId: number; readonly requestId: number; readonly want: number }
+  /** A lent worker is free again. */
+  | { readonly type: 'released' }
   | { readonly type: 'progress'; readonly taskId: number; readonly fraction: number; readonly message?: string }
   | { readonly type: 'log'; readonly taskId: number; readonly level: 'debug' | 'info' | 'warn' | 'error'; readonly message: string; readonly time: number }
   | { readonly type: 'metric'; readonly taskId: number; readonly name: string; readonly value: number; readonly step?: number }

@@ -1,7 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { runners as shipped } from '../../nodes/runners.js';
+import { parallelTasks as shippedTasks, runners as shipped } from '../../nodes/runners.js';
+import { threadId } from 'node:worker_threads';
 import { quoteOwnPath } from '../data/duckdb.js';
-import { NodeError, runnerKey, type NodeRunFn } from '../engine/node-runner.js';
+import { NodeError, runnerKey, type NodeRunFn, type ParallelTaskRegistry } from '../engine/node-runner.js';
 
 /** The shipped runners plus the test-only ones: the module a test engine's workers load. */
 const step: NodeRunFn = async (ctx, inputs, params) => {
@@ -41,11 +42,38 @@ const fit: NodeRunFn = async (ctx, inputs, params) => {
   return { out: { kind: 'table', file, rows: inputs.in.rows ?? 0, columns: inputs.in.columns ?? [], meta: { chain } } };
 };
 
+/**
+ * `test.parallel`: maps items 0..n-1 through `test.square` with ctx.parallel and reports which
+ * worker thread computed each, so tests can see the work spread over the pool.
+ */
+const parallel: NodeRunFn = async (ctx, _inputs, params) => {
+  const n = Number(params.n ?? 8);
+  const items = Array.from({ length: n }, (_, i) => ({ i, cpuMs: Number(params.cpuMs ?? 0), fail: params.failAt === i }));
+  let reported = 0;
+  const out = await ctx.parallel<SquareItem, SquareResult>('test.square', { offset: Number(params.offset ?? 0) }, items, (done, total) => {
+    reported = done;
+    ctx.progress(done / total, `${done}/${total}`);
+  });
+  return { out: { kind: 'report', data: { results: out, reported, self: threadId } } };
+};
+
+interface SquareItem { readonly i: number; readonly cpuMs: number; readonly fail: boolean }
+interface SquareResult { readonly value: number; readonly thread: number }
+
+function square(shared: { offset: number }, item: SquareItem): SquareResult {
+  for (const until = Date.now() + item.cpuMs; Date.now() < until; ) Math.sqrt(Date.now());
+  if (item.fail) throw new NodeError(`item ${item.i} failed on purpose`);
+  return { value: item.i * item.i + shared.offset, thread: threadId };
+}
+
 export const runners: ReadonlyMap<string, NodeRunFn> = new Map([
   ...shipped,
   [runnerKey('test.step', 1), step],
   [runnerKey('test.model', 1), model],
   [runnerKey('test.fit', 1), fit],
+  [runnerKey('test.parallel', 1), parallel],
 ]);
+
+export const parallelTasks: ParallelTaskRegistry = new Map([...shippedTasks, ['test.square', square]]);
 
 export const TEST_RUNNERS_MODULE = import.meta.url;

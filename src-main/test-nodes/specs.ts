@@ -49,4 +49,21 @@ export const testFitSpec: NodeSpec = {
   params: [{ name: 'step', kind: 'string', label: 'Step name', default: 'fit' }],
 };
 
-export const TEST_SPECS: readonly NodeSpec[] = [testStepSpec, testModelSpec, testFitSpec];
+export const testParallelSpec: NodeSpec = {
+  type: 'test.parallel',
+  version: 1,
+  category: 'training',
+  title: 'Test parallel map',
+  summary: 'Squares 0..n-1 with ctx.parallel and says which worker computed each.',
+  docs: 'Test only.',
+  inputs: [],
+  outputs: [{ name: 'out', type: 'report' }],
+  params: [
+    { name: 'n', kind: 'number', label: 'Items', default: 8, min: 0 },
+    { name: 'cpuMs', kind: 'number', label: 'Busy loop per item (ms)', default: 0, min: 0 },
+    { name: 'offset', kind: 'number', label: 'Offset', default: 0 },
+    { name: 'failAt', kind: 'number', label: 'Fail at item', default: -1 },
+  ],
+};
+
+export const TEST_SPECS: readonly NodeSpec[] = [testStepSpec, testModelSpec, testFitSpec, testParallelSpec];

@@ -1,4 +1,4 @@
-import { runners } from '../../../nodes/runners.js';
+import { parallelTasks, runners } from '../../../nodes/runners.js';
 import { startNodeWorker } from '../../engine/node-worker.js';
 
 /**
@@ -10,7 +10,7 @@ import { startNodeWorker } from '../../engine/node-worker.js';
  * CommonJS has no top-level await: a failed start is rethrown outside the promise chain, so it
  * ends the thread with an 'error' event (failing the pool's start) as in the development entry.
  */
-startNodeWorker(runners).catch((err: unknown) => {
+startNodeWorker(runners, parallelTasks).catch((err: unknown) => {
   process.nextTick(() => {
     throw err;
   });
