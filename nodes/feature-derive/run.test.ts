@@ -173,6 +173,10 @@ describe('feature.derive on the samples', () => {
         ast: { kind: 'binary', op: '/', left: { kind: 'column', name: 'total_charges' }, right: { kind: 'column', name: 'tenure' } },
         type: 'DOUBLE',
         columns: ['total_charges', 'tenure'],
+        inputs: [
+          { name: 'total_charges', type: 'DOUBLE' },
+          { name: 'tenure', type: 'BIGINT' },
+        ],
       },
     });
     const telco = outputs(record, 'telco').out;

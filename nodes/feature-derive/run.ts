@@ -25,7 +25,14 @@ export const runFeatureDerive: NodeRunFn = async (ctx, inputs, params) => {
     version: 1,
     node: ctx.nodeId,
     params: { ...params },
-    state: { expression: compiled.canonical, ast: compiled.ast, type: compiled.type, columns: compiled.columns },
+    // `inputs` types the tree again at replay (src-shared/transforms/derive.ts documents the step).
+    state: {
+      expression: compiled.canonical,
+      ast: compiled.ast,
+      type: compiled.type,
+      columns: compiled.columns,
+      inputs: compiled.columns.map((name) => ({ name, type: (input.columns ?? []).find((c) => c.name === name)!.type })),
+    },
   });
   return evaluating(async () => {
     ctx.progress(0.1, `computing ${name}`);

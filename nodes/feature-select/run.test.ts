@@ -172,8 +172,24 @@ describe('feature.select on the samples', () => {
   });
 
   it('is a step of the preprocessing chain', () => {
+    const typeOf = (name: string) => outputs(record, 'telco').out.columns!.find((c) => c.name === name)!.type;
     expect(chainOf(outputs(record, 'keep').out.meta as TableMeta)).toEqual([
-      { type: 'feature.select', version: 1, node: 'keep', params: withDefaults(featureSelectSpec, params.keep), state: {} },
+      {
+        type: 'feature.select',
+        version: 1,
+        node: 'keep',
+        params: withDefaults(featureSelectSpec, params.keep),
+        // What replay needs: each output column's source, its type there, its name and its cast.
+        state: {
+          outputs: [
+            { source: 'churn', name: 'churn', from: typeOf('churn'), cast: 'VARCHAR' },
+            { source: 'tenure', name: 'tenure', from: 'BIGINT', cast: 'DOUBLE' },
+            { source: 'contract', name: 'contract', from: 'VARCHAR' },
+            { source: 'total_charges', name: 'charges', from: 'DOUBLE' },
+          ],
+          onCastError: 'fail',
+        },
+      },
     ]);
   });
 });

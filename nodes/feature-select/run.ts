@@ -38,7 +38,12 @@ export const runFeatureSelect: NodeRunFn = async (ctx, inputs, params) => {
     const value = o.cast ? `${lenient ? 'TRY_CAST' : 'CAST'}(${source} AS ${o.cast})` : source;
     return `${value} AS ${quoteIdent(o.name)}`;
   });
-  const meta = withStep(input.meta as TableMeta | undefined, { type: 'feature.select', version: 1, node: ctx.nodeId, params: { ...params }, state: {} });
+  // The output columns with their source types: what replaying the step needs (src-shared/transforms/select.ts).
+  const state = {
+    outputs: outputs.map((o) => ({ source: o.source, name: o.name, from: columns.find((c) => c.name === o.source)!.type, ...(o.cast ? { cast: o.cast } : {}) })),
+    onCastError: lenient ? 'null' : 'fail',
+  };
+  const meta = withStep(input.meta as TableMeta | undefined, { type: 'feature.select', version: 1, node: ctx.nodeId, params: { ...params }, state });
   ctx.progress(0.3, 'writing table');
   const out = await writeTable(ctx, `SELECT ${list.join(', ')} FROM ${INPUT_RELATION}`, { in: input.path }, { ...meta });
   const renamed = outputs.filter((o) => o.name !== o.source).length;

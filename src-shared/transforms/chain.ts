@@ -1,8 +1,10 @@
 import type { ChainStep } from '../nodes/chain.js';
 import { applyBin, type BinState } from './bin.js';
+import { applyDerive, type DeriveState } from './derive.js';
 import { applyEncode, type EncodeState } from './encode.js';
 import { applyImpute, type ImputeState } from './impute.js';
 import { applyScale, type ScaleState } from './scale.js';
+import { applySelect, type SelectState } from './select.js';
 import { applyTransform, type TransformState } from './transform.js';
 
 type Row = Readonly<Record<string, unknown>>;
@@ -15,6 +17,8 @@ const REPLAY: Readonly<Record<string, Replay>> = {
   'feature.encode@1': (s, p, r) => applyEncode(s as unknown as EncodeState, p, r),
   'feature.bin@1': (s, p, r) => applyBin(s as unknown as BinState, p, r),
   'feature.transform@1': (s, p, r) => applyTransform(s as unknown as TransformState, p, r),
+  'feature.derive@1': (s, p, r) => applyDerive(s as unknown as DeriveState, p, r),
+  'feature.select@1': (s, p, r) => applySelect(s as unknown as SelectState, p, r),
 };
 
 /** Step types whose replay is not written yet: a model that needs one says so instead of guessing. */
