@@ -1,5 +1,6 @@
-import { runnerKey, type NodeRunFn, type ParallelTaskRegistry } from '../src-main/engine/node-runner.js';
+import { runnerKey, type NodeRunFn, type ParallelTaskFn, type ParallelTaskRegistry } from '../src-main/engine/node-runner.js';
 import { scoreFold } from './train-tune/fold-task.js';
+import { FOREST_TREE_TASK, fitForestTree } from '../src-main/ml/estimators/trees/random-forest.js';
 import { runIngestCsv } from './ingest-csv/run.js';
 import { runValidateProfile } from './validate-profile/run.js';
 import { runFeatureJoin } from './feature-join/run.js';
@@ -62,7 +63,8 @@ export const runners: ReadonlyMap<string, NodeRunFn> = new Map([
  * Name -> parallel task (RunContext.parallel): the units of work a node may spread over the
  * pool's idle workers. Every worker loads this same map, so a name means the same code everywhere.
  */
-export const parallelTasks: ParallelTaskRegistry = new Map([
+export const parallelTasks: ParallelTaskRegistry = new Map<string, ParallelTaskFn>([
   ['train.tune/fold', scoreFold],
+  [FOREST_TREE_TASK, fitForestTree],
   // (new parallel tasks above this line: one line each)
 ]);

@@ -26,11 +26,20 @@ export interface FitOptions {
   readonly progress?: (fraction: number, message?: string) => void;
 }
 
+/** RunContext.parallel, as an estimator sees it: map items through a named parallel task over the worker pool. */
+export type ParallelMap = <I, O>(task: string, shared: unknown, items: readonly I[], onItemDone?: (done: number, total: number) => void) => Promise<O[]>;
+
+export interface ParallelFitOptions extends FitOptions {
+  readonly parallel: ParallelMap;
+}
+
 export interface Estimator<State = unknown> {
   readonly kind: string;
   readonly task: Task;
   /** Learns from X and y; returns the fitted state (plain JSON: numbers, arrays, strings). */
   fit(X: Matrix, y: Target, opts?: FitOptions): State;
+  /** The same fitted state as `fit`, with independent parts (trees of a forest) spread over workers. */
+  fitParallel?(X: Matrix, y: Target, opts: ParallelFitOptions): Promise<State>;
   /** Regression values, or class codes (argmax of probabilities) for classification. */
   predict(state: State, X: Matrix): Float64Array;
   /** Classification: one Float64Array per class, column-major like X. */

@@ -32,7 +32,8 @@ export function trainRunner(make: MakeEstimator, fixedTask?: Task): TrainerRunFn
     if (data.X.rows === 0) throw new NodeError('the training table has no rows');
     const estimator = make(task, hyperparams);
     ctx.progress(0.05, `fitting ${estimator.kind} on ${data.X.rows} rows x ${data.X.columns.length} features`);
-    const state = estimator.fit(data.X, data.y, { progress: (f, m) => ctx.progress(0.05 + 0.9 * f, m) });
+    const progress = (f: number, m?: string): void => ctx.progress(0.05 + 0.9 * f, m);
+    const state = estimator.fitParallel ? await estimator.fitParallel(data.X, data.y, { progress, parallel: ctx.parallel }) : estimator.fit(data.X, data.y, { progress });
     ctx.metric('train_rows', data.X.rows);
     const file = await writeModel(ctx, { train, data, estimator, task, hyperparams, state });
     ctx.progress(1);

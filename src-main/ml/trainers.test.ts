@@ -7,6 +7,7 @@ import { DuckDatabase, type DuckSession } from '../data/duckdb.js';
 import { finalNodeEvents, openTestEngine, testDocument, testEdge, testNode, type TestEngine } from '../test-nodes/test-engine.js';
 import type { Matrix } from './estimator.js';
 import { predictorFor } from './estimator-registry.js';
+import { RandomForestClassifier } from './estimators/trees/random-forest.js';
 import { parseModelArtifact } from './model-artifact.js';
 
 /**
@@ -75,7 +76,8 @@ async function trainAndScore(type: string, params: Record<string, unknown> = {})
   const predicted = predictorFor(model.estimator.kind).predict(model.estimator.state, X);
   const truth = cols.at(-1) as string[];
   const correct = truth.filter((label, i) => model.target.classes![predicted[i]] === label).length;
-  return { model, accuracy: correct / truth.length, testRows: truth.length };
+  const trainTable = nodes.find((n) => n.nodeId === 'split')!.outputs.find((o) => o.port === 'train')!;
+  return { model, accuracy: correct / truth.length, testRows: truth.length, trainTable };
 }
 
 describe('trainer nodes on breast_cancer with the scikit-learn holdout rows', () => {
@@ -94,6 +96,15 @@ describe('trainer nodes on breast_cancer with the scikit-learn holdout rows', ()
     expect(model.features).toHaveLength(30);
     expect(model.trainedOn.rows).toBe(426);
     expect(model.chain).toEqual([]);
+  });
+
+  it('train.random_forest spreads its trees over the pool and builds exactly the forest of a one-thread fit', async () => {
+    const { model, trainTable } = await trainAndScore('train.random_forest', { n_estimators: 24 });
+    const cols = await db.columns(`SELECT ${features.map((f) => `"${f}"::DOUBLE`).join(', ')}, diagnosis FROM read_parquet($p)`, { p: trainTable.path });
+    const X: Matrix = { rows: cols[0].length, names: features, columns: cols.slice(0, -1).map((c) => Float64Array.from(c as number[])) };
+    const y = { values: Float64Array.from(cols.at(-1) as string[], (label) => (label === 'malignant' ? 1 : 0)), classes: ['benign', 'malignant'] };
+    const direct = new RandomForestClassifier({ n_estimators: 24 }).fit(X, y);
+    expect(JSON.parse(JSON.stringify(model.estimator.state))).toEqual(JSON.parse(JSON.stringify(direct)));
   });
 
   it('train.linear_regression on diabetes matches scikit-learn\'s holdout RMSE (56.3929) to 1e-4', async () => {

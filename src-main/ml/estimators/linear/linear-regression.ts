@@ -7,6 +7,7 @@
  * (augmented with sqrt(alpha)·I for ridge), never the normal equations.
  */
 import type { Estimator, Matrix, Target } from '../../estimator.js';
+import { checkFitData, checkPredictData, checkRegressionTarget } from '../validate.js';
 import { lstsqQR } from './qr.js';
 
 export interface LinearModelState {
@@ -58,7 +59,8 @@ export class Ridge implements Estimator<LinearModelState> {
 }
 
 function fitLinear(kind: LinearModelState['kind'], X: Matrix, y: Target, alpha: number, fitIntercept: boolean): LinearModelState {
-  checkXy(kind, X, y.values);
+  checkFitData(kind, X, y);
+  checkRegressionTarget(kind, y);
   const n = X.rows;
   const p = X.columns.length;
   const xMean = new Float64Array(p);
@@ -88,9 +90,7 @@ function fitLinear(kind: LinearModelState['kind'], X: Matrix, y: Target, alpha: 
 }
 
 export function predictLinear(state: LinearModelState, X: Matrix): Float64Array {
-  if (X.columns.length !== state.coef.length) {
-    throw new Error(`${state.kind}: X has ${X.columns.length} features, the model was fitted with ${state.coef.length}`);
-  }
+  checkPredictData(state.kind, state.coef.length, X);
   const out = new Float64Array(X.rows).fill(state.intercept);
   for (let j = 0; j < state.coef.length; j++) {
     const c = X.columns[j];
@@ -104,20 +104,4 @@ function mean(v: Float64Array): number {
   let s = 0;
   for (let i = 0; i < v.length; i++) s += v[i];
   return s / v.length;
-}
-
-/** Shape and finiteness checks shared by the linear models. */
-export function checkXy(kind: string, X: Matrix, y: Float64Array): void {
-  if (X.rows === 0) throw new Error(`${kind}: cannot fit on 0 rows`);
-  if (y.length !== X.rows) throw new Error(`${kind}: y has ${y.length} rows, X has ${X.rows}`);
-  for (let j = 0; j < X.columns.length; j++) {
-    const c = X.columns[j];
-    if (c.length !== X.rows) throw new Error(`${kind}: column ${X.names[j] ?? j} has ${c.length} rows, expected ${X.rows}`);
-    for (let i = 0; i < c.length; i++) {
-      if (!Number.isFinite(c[i])) throw new Error(`${kind}: column ${X.names[j] ?? j} has a missing or infinite value at row ${i} (impute first)`);
-    }
-  }
-  for (let i = 0; i < y.length; i++) {
-    if (!Number.isFinite(y[i])) throw new Error(`${kind}: target has a missing or infinite value at row ${i}`);
-  }
 }

@@ -7,7 +7,7 @@
  * the largest gradient component and ftol=64·eps on the relative decrease, like scikit-learn.
  */
 import type { Estimator, FitOptions, Matrix, Target } from '../../estimator.js';
-import { checkXy } from './linear-regression.js';
+import { checkClassTarget, checkFitData, checkPredictData } from '../validate.js';
 import { minimizeLbfgs } from './lbfgs.js';
 
 export interface LogisticRegressionParams {
@@ -43,16 +43,10 @@ export class LogisticRegression implements Estimator<LogisticRegressionState> {
     const penalty = this.params.penalty ?? 'l2';
     if (!(C > 0)) throw new Error(`LogisticRegression: C must be > 0, got ${C}`);
     if (!(maxIter >= 0)) throw new Error(`LogisticRegression: max_iter must be >= 0, got ${maxIter}`);
-    checkXy('LogisticRegression', X, y.values);
-    const classes = classLabels(y);
-    const k = classes.length;
+    checkFitData(this.kind, X, y);
+    const k = checkClassTarget(this.kind, y);
+    const classes = y.classes ? [...y.classes] : Array.from({ length: k }, (_, i) => String(i));
     const codes = y.values;
-    for (let i = 0; i < codes.length; i++) {
-      const c = codes[i];
-      if (!Number.isInteger(c) || c < 0 || c >= k) throw new Error(`LogisticRegression: target code ${c} at row ${i} is not a class code 0..${k - 1}`);
-    }
-    const present = new Set(codes);
-    if (present.size < 2) throw new Error('LogisticRegression: needs samples of at least 2 classes in the data');
     const lambda = penalty === 'none' ? 0 : 1 / C;
     const p = X.columns.length;
     const rows = k === 2 ? 1 : k;
@@ -72,8 +66,7 @@ export class LogisticRegression implements Estimator<LogisticRegressionState> {
   }
 
   decisionFunction(state: LogisticRegressionState, X: Matrix): Float64Array[] {
-    const p = state.coef[0].length;
-    if (X.columns.length !== p) throw new Error(`LogisticRegression: X has ${X.columns.length} features, the model was fitted with ${p}`);
+    checkPredictData(this.kind, state.coef[0].length, X);
     return state.coef.map((w, c) => linear(X, w, state.intercept[c]));
   }
 
@@ -92,13 +85,6 @@ export class LogisticRegression implements Estimator<LogisticRegressionState> {
     if (state.classes.length === 2) return z[0].map((v) => (v > 0 ? 1 : 0));
     return argmaxColumns(z, X.rows);
   }
-}
-
-function classLabels(y: Target): string[] {
-  if (y.classes) return [...y.classes];
-  let max = -1;
-  for (let i = 0; i < y.values.length; i++) max = Math.max(max, y.values[i]);
-  return Array.from({ length: max + 1 }, (_, i) => String(i));
 }
 
 function linear(X: Matrix, w: readonly number[] | Float64Array, b: number, out = new Float64Array(X.rows)): Float64Array {

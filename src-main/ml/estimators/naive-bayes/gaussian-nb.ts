@@ -7,6 +7,7 @@
  * log P(c) - ½ Σⱼ log(2π σ²_cj) - ½ Σⱼ (x_j - θ_cj)² / σ²_cj, normalised with log-sum-exp.
  */
 import type { Estimator, Matrix, Target } from '../../estimator.js';
+import { checkClassTarget, checkFitData, checkPredictData } from '../validate.js';
 
 export interface GaussianNBParams {
   readonly var_smoothing?: number;
@@ -36,15 +37,8 @@ export class GaussianNB implements Estimator<GaussianNBState> {
     const varSmoothing = this.params.var_smoothing ?? 1e-9;
     const n = X.rows;
     const p = X.columns.length;
-    if (n === 0) throw new Error('GaussianNB: cannot fit on 0 rows');
-    if (y.values.length !== n) throw new Error(`GaussianNB: y has ${y.values.length} rows, X has ${n}`);
-    let k = y.classes?.length ?? 0;
-    for (let i = 0; i < n; i++) {
-      const c = y.values[i];
-      if (!Number.isInteger(c) || c < 0) throw new Error(`GaussianNB: target code ${c} at row ${i} is not a class code`);
-      if (!y.classes) k = Math.max(k, c + 1);
-      else if (c >= k) throw new Error(`GaussianNB: target code ${c} at row ${i} is outside the ${k} classes`);
-    }
+    checkFitData(this.kind, X, y);
+    const k = checkClassTarget(this.kind, y);
     const classes = y.classes ? [...y.classes] : Array.from({ length: k }, (_, i) => String(i));
     const count = new Float64Array(k);
     for (let i = 0; i < n; i++) count[y.values[i]]++;
@@ -56,12 +50,10 @@ export class GaussianNB implements Estimator<GaussianNBState> {
     const sums = new Float64Array(k);
     for (let j = 0; j < p; j++) {
       const col = X.columns[j];
-      if (col.length !== n) throw new Error(`GaussianNB: column ${X.names[j] ?? j} has ${col.length} rows, expected ${n}`);
       let total = 0;
       sums.fill(0);
       for (let i = 0; i < n; i++) {
         const v = col[i];
-        if (!Number.isFinite(v)) throw new Error(`GaussianNB: column ${X.names[j] ?? j} has a missing or infinite value at row ${i} (impute first)`);
         total += v;
         sums[y.values[i]] += v;
       }
@@ -103,7 +95,7 @@ export class GaussianNB implements Estimator<GaussianNBState> {
   /** Joint log-likelihood per class (column-major). */
   jointLogLikelihood(state: GaussianNBState, X: Matrix): Float64Array[] {
     const p = state.theta[0]?.length ?? 0;
-    if (X.columns.length !== p) throw new Error(`GaussianNB: X has ${X.columns.length} features, the model was fitted with ${p}`);
+    checkPredictData(this.kind, p, X);
     return state.theta.map((theta, c) => {
       const vr = state.var[c];
       let constant = Math.log(state.class_prior[c]);

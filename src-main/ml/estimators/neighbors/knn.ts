@@ -10,6 +10,7 @@
  * points, with equal weight (scikit-learn's rule).
  */
 import type { Estimator, Matrix, Target } from '../../estimator.js';
+import { checkClassTarget, checkFitData, checkPredictData, checkRegressionTarget } from '../validate.js';
 import { bruteIndex, kdTreeIndex, type NeighborIndex, type Neighbors } from './kd-tree.js';
 
 export interface KNeighborsParams {
@@ -41,34 +42,20 @@ function fitNeighbors(kind: KNeighborsState['kind'], params: KNeighborsParams, X
   const n = X.rows;
   const d = X.columns.length;
   if (!Number.isInteger(k) || k < 1) throw new Error(`${kind}: n_neighbors must be a positive integer, got ${k}`);
-  if (k > n) throw new Error(`${kind}: n_neighbors (${k}) is more than the ${n} training rows`);
-  if (y.values.length !== n) throw new Error(`${kind}: y has ${y.values.length} rows, X has ${n}`);
   if (weights !== 'uniform' && weights !== 'distance') throw new Error(`${kind}: weights must be 'uniform' or 'distance'`);
+  checkFitData(kind, X, y);
+  const nClasses = kind === 'KNeighborsClassifier' ? checkClassTarget(kind, y) : 0;
+  if (kind === 'KNeighborsRegressor') checkRegressionTarget(kind, y);
+  if (k > n) throw new Error(`${kind}: n_neighbors (${k}) is more than the ${n} training rows`);
   const flat = new Array<number>(n * d);
   for (let j = 0; j < d; j++) {
     const col = X.columns[j];
-    if (col.length !== n) throw new Error(`${kind}: column ${X.names[j] ?? j} has ${col.length} rows, expected ${n}`);
-    for (let i = 0; i < n; i++) {
-      const v = col[i];
-      if (!Number.isFinite(v)) throw new Error(`${kind}: column ${X.names[j] ?? j} has a missing or infinite value at row ${i} (impute first)`);
-      flat[i * d + j] = v;
-    }
+    for (let i = 0; i < n; i++) flat[i * d + j] = col[i];
   }
   const requested = params.algorithm ?? 'auto';
   const algorithm = requested === 'auto' ? (d <= 15 && k < n / 2 ? 'kd_tree' : 'brute') : requested;
   let classes: string[] | undefined;
-  if (kind === 'KNeighborsClassifier') {
-    let max = -1;
-    for (let i = 0; i < n; i++) {
-      const c = y.values[i];
-      if (!Number.isInteger(c) || c < 0) throw new Error(`${kind}: target code ${c} at row ${i} is not a class code`);
-      max = Math.max(max, c);
-    }
-    classes = y.classes ? [...y.classes] : Array.from({ length: max + 1 }, (_, i) => String(i));
-    if (max >= classes.length) throw new Error(`${kind}: target code ${max} is outside the ${classes.length} classes`);
-  } else {
-    for (let i = 0; i < n; i++) if (!Number.isFinite(y.values[i])) throw new Error(`${kind}: target has a missing or infinite value at row ${i}`);
-  }
+  if (kind === 'KNeighborsClassifier') classes = y.classes ? [...y.classes] : Array.from({ length: nClasses }, (_, i) => String(i));
   return {
     kind, names: [...X.names], ...(classes ? { classes } : {}), n_neighbors: k, weights, algorithm,
     n_samples: n, n_features: d, X: flat, y: Array.from(y.values),
@@ -78,7 +65,7 @@ function fitNeighbors(kind: KNeighborsState['kind'], params: KNeighborsParams, X
 /** The k nearest training rows of each row of X, ordered by (distance, training index). */
 export function kneighbors(state: KNeighborsState, X: Matrix): Neighbors {
   const d = state.n_features;
-  if (X.columns.length !== d) throw new Error(`${state.kind}: X has ${X.columns.length} features, the model was fitted with ${d}`);
+  checkPredictData(state.kind, d, X);
   let index = indexCache.get(state);
   if (!index) {
     const data = Float64Array.from(state.X);

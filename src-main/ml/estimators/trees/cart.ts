@@ -12,6 +12,8 @@
  * Impurity: gini / entropy (classification, weighted class counts), squared error (regression).
  * Ties between equally good splits are broken by the (seeded, shuffled) feature order and then
  * the lowest bin, so results are deterministic but can differ from scikit-learn on exact ties.
+ * DecisionTree* do not use this path: they replay scikit-learn exactly (exact-splitter.ts); forests
+ * keep it because sorting every node's rows per feature is too slow for them on large data.
  */
 
 import type { Binned } from './binning.js';
@@ -29,6 +31,11 @@ export interface TreeState {
   readonly value: number[];
   /** Values per node: the number of classes, or 1 for regression. */
   readonly nOutputs: number;
+  /**
+   * Features are compared as float32, as scikit-learn casts X before fitting and predicting
+   * (trees from exact-splitter.ts). Absent in trees fitted on float64 bins, and in older states.
+   */
+  readonly float32Input?: boolean;
 }
 
 export interface CartOptions {
@@ -311,6 +318,7 @@ export interface CompiledTree {
   readonly right: Int32Array;
   readonly value: Float64Array;
   readonly nOutputs: number;
+  readonly float32Input: boolean;
 }
 
 export function compileTree(t: TreeState): CompiledTree {
@@ -321,12 +329,25 @@ export function compileTree(t: TreeState): CompiledTree {
     right: Int32Array.from(t.right),
     value: Float64Array.from(t.value),
     nOutputs: t.nOutputs,
+    float32Input: t.float32Input === true,
   };
 }
 
 /** Leaf index of every row of X (columns as in fit). NaN goes right. */
 export function applyTree(t: CompiledTree, columns: readonly Float64Array[], rows: number, out = new Int32Array(rows)): Int32Array {
   const { feature, threshold, left, right } = t;
+  if (t.float32Input) {
+    for (let i = 0; i < rows; i++) {
+      let node = 0;
+      let f = feature[0];
+      while (f >= 0) {
+        node = Math.fround(columns[f][i]) <= threshold[node] ? left[node] : right[node];
+        f = feature[node];
+      }
+      out[i] = node;
+    }
+    return out;
+  }
   for (let i = 0; i < rows; i++) {
     let node = 0;
     let f = feature[0];

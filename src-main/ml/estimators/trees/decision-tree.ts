@@ -1,16 +1,19 @@
 /**
  * DecisionTreeClassifier / DecisionTreeRegressor with scikit-learn's parameter names and defaults,
- * built on histogram-binned features (see cart.ts for how thresholds relate to exact CART: they are
- * the midpoints between distinct values, hence exact CART, whenever a feature has <= 255 distinct
- * values; otherwise the split candidates are quantile bin edges).
+ * fitted by an exact replay of scikit-learn 1.2.1's CART (exact-splitter.ts): features cast to
+ * float32, every distinct value a candidate split, midpoint thresholds, and ties between equally
+ * good splits broken as scikit-learn breaks them for the same `random_state` (its feature order
+ * per node comes from numpy's RandomState(random_state) and its own xorshift generator). So
+ * `DecisionTree*(random_state=s)` here grows the tree scikit-learn grows with `random_state=s`.
  *
- * `random_state` defaults to 0 (not None) so a fit is deterministic; it drives the feature order
- * per node (scikit-learn shuffles features even with max_features=None, which decides ties).
+ * `random_state` defaults to 0 (not None) so a fit is deterministic; it must be an integer in
+ * 0..2**32-1, as numpy requires.
  */
 
-import { seededRandom, type Estimator, type FitOptions, type Matrix, type Target } from '../../estimator.js';
-import { binMatrix } from './binning.js';
-import { applyTree, buildCart, compileTree, resolveMaxFeatures, validateTreeParams, type MaxFeatures, type TreeState } from './cart.js';
+import type { Estimator, FitOptions, Matrix, Target } from '../../estimator.js';
+import { checkClassTarget, checkFitData, checkRegressionTarget } from '../validate.js';
+import { applyTree, compileTree, resolveMaxFeatures, validateTreeParams, type MaxFeatures, type TreeState } from './cart.js';
+import { buildExactCart } from './exact-splitter.js';
 
 export interface DecisionTreeParams {
   readonly max_depth: number | null;
@@ -19,9 +22,8 @@ export interface DecisionTreeParams {
   readonly max_features: MaxFeatures;
   readonly random_state: number;
   /**
-   * Not a scikit-learn parameter: bins per feature (2..65535, default 255). Features with at most
-   * this many distinct training values are split exactly as scikit-learn's CART; more distinct
-   * values are binned on quantiles. Above 255, codes take two bytes (slower, more memory).
+   * Kept so saved params still load; no effect since the tree became exact CART (every distinct
+   * value is a candidate, as in scikit-learn). Still validated (2..65535).
    */
   readonly max_bins: number;
 }
@@ -70,6 +72,32 @@ export function checkPredictX(nFeatures: number, X: Matrix): void {
   if (X.columns.length !== nFeatures) throw new Error(`the model was fitted on ${nFeatures} features, X has ${X.columns.length}`);
 }
 
+/** The checks numpy and scikit-learn make on what this estimator passes on to them. */
+function validateExactParams(p: DecisionTreeParams): void {
+  if (!(Number.isInteger(p.random_state) && p.random_state >= 0 && p.random_state <= 0xffffffff)) {
+    throw new Error(`random_state must be an integer in 0..4294967295 (numpy's RandomState), got ${p.random_state}`);
+  }
+  if (!(Number.isInteger(p.max_bins) && p.max_bins >= 2 && p.max_bins <= 65535)) throw new Error(`max_bins must be an integer in 2..65535, got ${p.max_bins}`);
+}
+
+/**
+ * X as float32 columns, as scikit-learn's `check_array(X, dtype=np.float32)`: values beyond
+ * float32's range (and missing values, though checkFitData refuses those first) are refused,
+ * naming the feature and row.
+ */
+export function float32Columns(X: Matrix): Float32Array[] {
+  return X.columns.map((col, j) => {
+    const out = Float32Array.from(col);
+    for (let i = 0; i < out.length; i++) {
+      if (!Number.isFinite(out[i])) {
+        const what = Number.isNaN(col[i]) ? 'a missing value (NaN): impute it first' : `${col[i]}, outside float32's range`;
+        throw new Error(`tree estimators need finite float32 features: feature '${X.names[j] ?? j}' row ${i} is ${what}`);
+      }
+    }
+    return out;
+  });
+}
+
 export function classesOf(y: Target, k: number): string[] {
   return y.classes ? [...y.classes] : Array.from({ length: k }, (_, i) => String(i));
 }
@@ -104,17 +132,17 @@ export class DecisionTreeClassifier implements Estimator<DecisionTreeState> {
     const p = this.params;
     validateTreeParams(p);
     if (p.criterion !== 'gini' && p.criterion !== 'entropy') throw new Error(`criterion must be gini or entropy, got ${String(p.criterion)}`);
-    const k = classCount(X, y);
-    const binned = binMatrix(X, p.max_bins);
-    const rows = new Uint32Array(X.rows).map((_, i) => i);
-    const tree = buildCart(binned, y.values, new Float64Array(X.rows).fill(1), rows, {
+    checkFitData(this.kind, X, y);
+    const k = checkClassTarget(this.kind, y);
+    validateExactParams(p);
+    const tree = buildExactCart(float32Columns(X), y.values, {
       criterion: p.criterion,
       nClasses: k,
       maxDepth: p.max_depth ?? Infinity,
       minSamplesSplit: p.min_samples_split,
       minSamplesLeaf: p.min_samples_leaf,
       maxFeatures: resolveMaxFeatures(p.max_features, X.columns.length),
-      rng: seededRandom(p.random_state),
+      randomState: p.random_state,
     });
     opts?.progress?.(1, 'tree built');
     return { kind: this.kind, nFeatures: X.columns.length, featureNames: [...X.names], classes: classesOf(y, k), tree };
@@ -148,17 +176,17 @@ export class DecisionTreeRegressor implements Estimator<DecisionTreeState> {
     const p = this.params;
     validateTreeParams(p);
     if (p.criterion !== 'squared_error') throw new Error(`criterion must be squared_error, got ${String(p.criterion)}`);
-    checkXy(X, y);
-    const binned = binMatrix(X, p.max_bins);
-    const rows = new Uint32Array(X.rows).map((_, i) => i);
-    const tree = buildCart(binned, y.values, new Float64Array(X.rows).fill(1), rows, {
+    checkFitData(this.kind, X, y);
+    checkRegressionTarget(this.kind, y);
+    validateExactParams(p);
+    const tree = buildExactCart(float32Columns(X), y.values, {
       criterion: 'squared_error',
       nClasses: 0,
       maxDepth: p.max_depth ?? Infinity,
       minSamplesSplit: p.min_samples_split,
       minSamplesLeaf: p.min_samples_leaf,
       maxFeatures: resolveMaxFeatures(p.max_features, X.columns.length),
-      rng: seededRandom(p.random_state),
+      randomState: p.random_state,
     });
     opts?.progress?.(1, 'tree built');
     return { kind: this.kind, nFeatures: X.columns.length, featureNames: [...X.names], tree };

@@ -16,7 +16,8 @@
 import { seededRandom, type Estimator, type FitOptions, type Matrix, type Target } from '../../estimator.js';
 import { binMatrix, gather, type Binned } from './binning.js';
 import { applyTree, compileTree, type TreeState } from './cart.js';
-import { checkPredictX, checkXy, classCount, classesOf } from './decision-tree.js';
+import { checkClassTarget, checkFitData, checkRegressionTarget } from '../validate.js';
+import { checkPredictX, classesOf } from './decision-tree.js';
 
 export interface HistGradientBoostingParams {
   readonly learning_rate: number;
@@ -506,8 +507,8 @@ export class HistGradientBoostingClassifier implements Estimator<HistGradientBoo
   }
 
   fit(X: Matrix, y: Target, opts?: FitOptions): HistGradientBoostingState {
-    const k = classCount(X, y);
-    if (k < 2) throw new Error('classification needs at least two classes');
+    checkFitData(this.kind, X, y);
+    const k = checkClassTarget(this.kind, y);
     const fitted = boost(this.params, k === 2 ? 'binary' : 'multiclass', k, X, y.values, opts);
     return { kind: this.kind, nFeatures: X.columns.length, featureNames: [...X.names], classes: classesOf(y, k), ...fitted };
   }
@@ -556,7 +557,8 @@ export class HistGradientBoostingRegressor implements Estimator<HistGradientBoos
   }
 
   fit(X: Matrix, y: Target, opts?: FitOptions): HistGradientBoostingState {
-    checkXy(X, y);
+    checkFitData(this.kind, X, y);
+    checkRegressionTarget(this.kind, y);
     const fitted = boost(this.params, 'squared_error', 0, X, y.values, opts);
     return { kind: this.kind, nFeatures: X.columns.length, featureNames: [...X.names], ...fitted };
   }

@@ -4,15 +4,16 @@
  *
  * Features are binned once for the whole forest; each tree is a CART tree (cart.ts) on a bootstrap
  * sample expressed as per-row counts (weights), as scikit-learn does. Classifier probabilities are
- * the mean of the trees' leaf class distributions. Fit is single-threaded; progress reports trees
- * built. Each tree gets its own seed drawn from `random_state`'s generator, so a future parallel
- * fit (trees split across workers) can reproduce the same forest.
+ * the mean of the trees' leaf class distributions. Progress reports trees built. Each tree gets its
+ * own seed drawn from `random_state`'s generator, so `fitParallel` (trees spread over the worker
+ * pool, see RunContext.parallel) builds exactly the forest `fit` builds.
  */
 
-import { seededRandom, type Estimator, type FitOptions, type Matrix, type Target } from '../../estimator.js';
+import { seededRandom, type Estimator, type FitOptions, type Matrix, type ParallelFitOptions, type Target } from '../../estimator.js';
 import { binMatrix, type Binned } from './binning.js';
-import { applyTree, buildCart, compileTree, resolveMaxFeatures, validateTreeParams, type MaxFeatures, type TreeState } from './cart.js';
-import { argmaxColumns, checkPredictX, checkXy, classCount, classesOf } from './decision-tree.js';
+import { applyTree, buildCart, compileTree, resolveMaxFeatures, validateTreeParams, type CartOptions, type MaxFeatures, type TreeState } from './cart.js';
+import { checkClassTarget, checkFitData, checkRegressionTarget } from '../validate.js';
+import { argmaxColumns, checkPredictX, classesOf } from './decision-tree.js';
 
 export interface RandomForestParams {
   readonly n_estimators: number;
@@ -49,42 +50,69 @@ interface ForestFit {
   readonly nClasses: number;
 }
 
-function fitForest(p: RandomForestParams, f: ForestFit, X: Matrix, y: Float64Array, opts?: FitOptions): TreeState[] {
+/** Everything one tree of a forest needs: sent once to each worker that helps build the forest. */
+export interface ForestPlan {
+  readonly binned: Binned;
+  readonly y: Float64Array;
+  /** One seed per tree, drawn from random_state: tree t is the same whichever worker builds it. */
+  readonly seeds: readonly number[];
+  readonly bootstrap: boolean;
+  readonly cart: Omit<CartOptions, 'rng'>;
+}
+
+/** The name under which fitForestTree is registered as a parallel task (nodes/runners.ts). */
+export const FOREST_TREE_TASK = 'forest/tree';
+
+function planForest(p: RandomForestParams, f: ForestFit, X: Matrix, y: Float64Array): ForestPlan {
   validateTreeParams(p);
   if (!(Number.isInteger(p.n_estimators) && p.n_estimators >= 1)) throw new Error(`n_estimators must be an integer >= 1, got ${p.n_estimators}`);
-  const n = X.rows;
-  const binned: Binned = binMatrix(X, p.max_bins);
-  const maxFeatures = resolveMaxFeatures(p.max_features, X.columns.length);
   const forestRng = seededRandom(p.random_state);
-  const seeds = Array.from({ length: p.n_estimators }, () => Math.floor(forestRng() * 4294967296));
-  const trees: TreeState[] = [];
+  return {
+    binned: binMatrix(X, p.max_bins),
+    y,
+    seeds: Array.from({ length: p.n_estimators }, () => Math.floor(forestRng() * 4294967296)),
+    bootstrap: p.bootstrap,
+    cart: {
+      criterion: f.criterion,
+      nClasses: f.nClasses,
+      maxDepth: p.max_depth ?? Infinity,
+      minSamplesSplit: p.min_samples_split,
+      minSamplesLeaf: p.min_samples_leaf,
+      maxFeatures: resolveMaxFeatures(p.max_features, X.columns.length),
+    },
+  };
+}
+
+/** Tree t of a planned forest, on its own bootstrap sample (as per-row counts) and generator. A parallel task. */
+export function fitForestTree(plan: ForestPlan, t: number): TreeState {
+  const n = plan.binned.rows;
+  const rng = seededRandom(plan.seeds[t]);
   const weights = new Float64Array(n);
-  const rowsAll = new Uint32Array(n);
-  for (let t = 0; t < p.n_estimators; t++) {
-    const rng = seededRandom(seeds[t]);
-    let m = 0;
-    if (p.bootstrap) {
-      weights.fill(0);
-      for (let i = 0; i < n; i++) weights[Math.floor(rng() * n)] += 1;
-      for (let i = 0; i < n; i++) if (weights[i] > 0) rowsAll[m++] = i;
-    } else {
-      weights.fill(1);
-      for (let i = 0; i < n; i++) rowsAll[m++] = i;
-    }
-    trees.push(
-      buildCart(binned, y, weights, rowsAll.subarray(0, m), {
-        criterion: f.criterion,
-        nClasses: f.nClasses,
-        maxDepth: p.max_depth ?? Infinity,
-        minSamplesSplit: p.min_samples_split,
-        minSamplesLeaf: p.min_samples_leaf,
-        maxFeatures,
-        rng,
-      }),
-    );
-    opts?.progress?.((t + 1) / p.n_estimators, `${t + 1}/${p.n_estimators} trees built`);
+  const rows = new Uint32Array(n);
+  let m = 0;
+  if (plan.bootstrap) {
+    for (let i = 0; i < n; i++) weights[Math.floor(rng() * n)] += 1;
+    for (let i = 0; i < n; i++) if (weights[i] > 0) rows[m++] = i;
+  } else {
+    weights.fill(1);
+    for (let i = 0; i < n; i++) rows[m++] = i;
   }
-  return trees;
+  return buildCart(plan.binned, plan.y, weights, rows.subarray(0, m), { ...plan.cart, rng });
+}
+
+const treesBuilt = (opts: FitOptions | undefined, done: number, total: number): void => opts?.progress?.(done / total, `${done}/${total} trees built`);
+
+function fitForest(plan: ForestPlan, opts?: FitOptions): TreeState[] {
+  return plan.seeds.map((_, t) => {
+    const tree = fitForestTree(plan, t);
+    treesBuilt(opts, t + 1, plan.seeds.length);
+    return tree;
+  });
+}
+
+function fitForestParallel(plan: ForestPlan, opts: ParallelFitOptions): Promise<TreeState[]> {
+  const trees = plan.seeds.map((_, t) => t);
+  return opts.parallel<number, TreeState>(FOREST_TREE_TASK, plan, trees, (done, total) => treesBuilt(opts, done, total));
 }
 
 export class RandomForestClassifier implements Estimator<RandomForestState> {
@@ -97,10 +125,22 @@ export class RandomForestClassifier implements Estimator<RandomForestState> {
   }
 
   fit(X: Matrix, y: Target, opts?: FitOptions): RandomForestState {
+    const { plan, finish } = this.prepare(X, y);
+    return finish(fitForest(plan, opts));
+  }
+
+  /** As fit, with the trees built across the pool's idle workers: the same forest, sooner. */
+  async fitParallel(X: Matrix, y: Target, opts: ParallelFitOptions): Promise<RandomForestState> {
+    const { plan, finish } = this.prepare(X, y);
+    return finish(await fitForestParallel(plan, opts));
+  }
+
+  private prepare(X: Matrix, y: Target): { plan: ForestPlan; finish: (trees: TreeState[]) => RandomForestState } {
     if (this.params.criterion !== 'gini' && this.params.criterion !== 'entropy') throw new Error(`criterion must be gini or entropy, got ${String(this.params.criterion)}`);
-    const k = classCount(X, y);
-    const trees = fitForest(this.params, { criterion: this.params.criterion, nClasses: k }, X, y.values, opts);
-    return { kind: this.kind, nFeatures: X.columns.length, featureNames: [...X.names], classes: classesOf(y, k), trees };
+    checkFitData(this.kind, X, y);
+    const k = checkClassTarget(this.kind, y);
+    const plan = planForest(this.params, { criterion: this.params.criterion, nClasses: k }, X, y.values);
+    return { plan, finish: (trees) => ({ kind: this.kind, nFeatures: X.columns.length, featureNames: [...X.names], classes: classesOf(y, k), trees }) };
   }
 
   predictProba(state: RandomForestState, X: Matrix): Float64Array[] {
@@ -136,10 +176,22 @@ export class RandomForestRegressor implements Estimator<RandomForestState> {
   }
 
   fit(X: Matrix, y: Target, opts?: FitOptions): RandomForestState {
+    const { plan, finish } = this.prepare(X, y);
+    return finish(fitForest(plan, opts));
+  }
+
+  /** As fit, with the trees built across the pool's idle workers: the same forest, sooner. */
+  async fitParallel(X: Matrix, y: Target, opts: ParallelFitOptions): Promise<RandomForestState> {
+    const { plan, finish } = this.prepare(X, y);
+    return finish(await fitForestParallel(plan, opts));
+  }
+
+  private prepare(X: Matrix, y: Target): { plan: ForestPlan; finish: (trees: TreeState[]) => RandomForestState } {
     if (this.params.criterion !== 'squared_error') throw new Error(`criterion must be squared_error, got ${String(this.params.criterion)}`);
-    checkXy(X, y);
-    const trees = fitForest(this.params, { criterion: 'squared_error', nClasses: 0 }, X, y.values, opts);
-    return { kind: this.kind, nFeatures: X.columns.length, featureNames: [...X.names], trees };
+    checkFitData(this.kind, X, y);
+    checkRegressionTarget(this.kind, y);
+    const plan = planForest(this.params, { criterion: 'squared_error', nClasses: 0 }, X, y.values);
+    return { plan, finish: (trees) => ({ kind: this.kind, nFeatures: X.columns.length, featureNames: [...X.names], trees }) };
   }
 
   predict(state: RandomForestState, X: Matrix): Float64Array {

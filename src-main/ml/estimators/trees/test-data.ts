@@ -29,6 +29,11 @@ export function holdout(name: string): { train: number[]; test: number[] } {
   return JSON.parse(readFileSync(path.join(ROOT, 'test-fixtures/reference', `${name}.holdout.json`), 'utf8')) as { train: number[]; test: number[] };
 }
 
+/** Test folds of scikit-learn's 5-fold split (train = every other row, in file order). */
+export function kfold5(name: string): number[][] {
+  return (JSON.parse(readFileSync(path.join(ROOT, 'test-fixtures/reference', `${name}.kfold5.json`), 'utf8')) as { test_folds: number[][] }).test_folds;
+}
+
 export function subset(d: Dataset, idx: readonly number[]): Dataset {
   const columns = d.X.columns.map((c) => Float64Array.from(idx, (i) => c[i]));
   const values = Float64Array.from(idx, (i) => d.y.values[i]);
