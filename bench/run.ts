@@ -2,10 +2,11 @@
  * `npm run bench`: performance figures as ratios against a reference measured in the same
  * invocation, never absolute timings in tests. Reads ../shared/data when present (the real
  * data sets); says so and falls back to the shipped sample when it is not.
- * `npm run bench -- engine` runs one section (ingest, engine, lineage, data, ml).
+ * `npm run bench -- engine` runs one section (ingest, engine, lineage, data, ml, inference).
  */
 import { benchData } from './data.bench.js';
 import { benchEngine } from './engine.bench.js';
+import { benchInference } from './inference.js';
 import { benchIngest } from './ingest.bench.js';
 import { benchLineage } from './lineage.bench.js';
 import { benchMl } from './ml.bench.js';
@@ -16,6 +17,7 @@ const sections: [string, () => Promise<void>][] = [
   ['lineage', benchLineage],
   ['data', benchData],
   ['ml', benchMl],
+  ['inference', benchInference],
 ];
 
 const only = process.argv[2];

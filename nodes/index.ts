@@ -26,6 +26,8 @@ import { trainNaiveBayesSpec } from './train-naive-bayes/spec.js';
 import { trainKnnSpec } from './train-knn/spec.js';
 import { trainTuneSpec } from './train-tune/spec.js';
 import { evaluateModelSpec } from './evaluate-model/spec.js';
+import { deployOnnxSpec } from './deploy-onnx/spec.js';
+import { deployBatchPredictSpec } from './deploy-batch-predict/spec.js';
 
 /** The catalogue of node specs (renderer-safe). Adding a node type adds one line here. */
 export const NODE_SPECS: readonly NodeSpec[] = [
@@ -55,6 +57,8 @@ export const NODE_SPECS: readonly NodeSpec[] = [
   trainKnnSpec,
   trainTuneSpec,
   evaluateModelSpec,
+  deployOnnxSpec,
+  deployBatchPredictSpec,
   // (new node specs above this line: one line each)
 ];
 

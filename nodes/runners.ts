@@ -24,6 +24,8 @@ import { runTrainNaiveBayes } from './train-naive-bayes/run.js';
 import { runTrainKnn } from './train-knn/run.js';
 import { runTrainTune } from './train-tune/run.js';
 import { runEvaluateModel } from './evaluate-model/run.js';
+import { runDeployOnnx } from './deploy-onnx/run.js';
+import { runDeployBatchPredict } from './deploy-batch-predict/run.js';
 import { runTrainDecisionTree } from './train-decision-tree/run.js';
 import { runTrainRandomForest } from './train-random-forest/run.js';
 import { runTrainGradientBoosting } from './train-gradient-boosting/run.js';
@@ -56,6 +58,8 @@ export const runners: ReadonlyMap<string, NodeRunFn> = new Map([
   [runnerKey('train.decision_tree', 1), runTrainDecisionTree],
   [runnerKey('train.random_forest', 1), runTrainRandomForest],
   [runnerKey('train.gradient_boosting', 1), runTrainGradientBoosting],
+  [runnerKey('deploy.onnx', 1), runDeployOnnx],
+  [runnerKey('deploy.batch_predict', 1), runDeployBatchPredict],
   // (new runners above this line: one line each)
 ]);
 

@@ -17,9 +17,22 @@ export const runValidateProfile: NodeRunFn = async (ctx, inputs, params) => {
   const missing = wanted.filter((c) => !all.some((col) => col.name === c));
   if (missing.length > 0) throw new NodeError(`columns not in the input: ${missing.join(', ')}`);
   const columns = wanted.length > 0 ? all.filter((c) => wanted.includes(c.name)) : all;
-  const bins = Number(params.bins ?? 20);
-  const topK = Number(params.topK ?? 10);
+  const options = { bins: Number(params.bins ?? 20), topK: Number(params.topK ?? 10) };
+  const report = await profileParquet(ctx.db, input.path, columns, options, (f, m) => ctx.progress(f, m));
+  return { report: { kind: 'report', data: report } };
+};
 
+/**
+ * The profile of a Parquet file's columns, in two scans. Shared by the node and the inspector's
+ * column histograms (API `artifact.profile`), so both show the same numbers.
+ */
+export async function profileParquet(
+  db: DuckSession,
+  path: string,
+  columns: readonly ColumnSchema[],
+  { bins, topK }: { readonly bins: number; readonly topK: number },
+  progress: (fraction: number, message?: string) => void = () => {},
+): Promise<ProfileReport> {
   // Pass 1: every aggregate in one SELECT. Column names are data, so they are quoted as
   // identifiers; the table path is a parameter.
   const parts = ['count(*)::BIGINT AS "rows"'];
@@ -40,12 +53,12 @@ export const runValidateProfile: NodeRunFn = async (ctx, inputs, params) => {
       parts.push(`min(${col})::VARCHAR AS lo${i}`, `max(${col})::VARCHAR AS hi${i}`);
     }
   });
-  ctx.progress(0.2, `profiling ${columns.length} columns`);
-  const [row] = await ctx.db.objects(`SELECT ${parts.join(', ')} FROM read_parquet($path)`, { path: input.path });
+  progress(0.2, `profiling ${columns.length} columns`);
+  const [row] = await db.objects(`SELECT ${parts.join(', ')} FROM read_parquet($path)`, { path });
   const rows = Number(row.rows);
 
   // Pass 2 needs pass 1's ranges and distinct counts: histograms and top values.
-  ctx.progress(0.6, 'histograms and top values');
+  progress(0.6, 'histograms and top values');
   const plan = columns.map((c, i) => {
     const nonNull = Number(row[`n${i}`]);
     const lo = row[`lo${i}`];
@@ -55,7 +68,7 @@ export const runValidateProfile: NodeRunFn = async (ctx, inputs, params) => {
     const top = topK > 0 && (CATEGORICAL.test(c.type) || lowCardinality);
     return { column: c, index: i, nonNull, range: binnable ? { lo: lo as number, hi: hi as number } : undefined, top };
   });
-  const { histograms, topValues } = await secondPass(ctx.db, input.path, plan, bins, topK);
+  const { histograms, topValues } = await secondPass(db, path, plan, bins, topK);
 
   const profiles: ColumnProfile[] = columns.map((c, i) => {
     const nonNull = Number(row[`n${i}`]);
@@ -88,10 +101,9 @@ export const runValidateProfile: NodeRunFn = async (ctx, inputs, params) => {
     const top = topValues.get(i);
     return top ? { ...profile, topValues: top } : profile;
   });
-  ctx.progress(1);
-  const report: ProfileReport = { kind: 'profile', rows, columns: profiles };
-  return { report: { kind: 'report', data: report } };
-};
+  progress(1);
+  return { kind: 'profile', rows, columns: profiles };
+}
 
 interface ColumnPlan {
   readonly column: ColumnSchema;

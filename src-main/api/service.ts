@@ -10,7 +10,14 @@ import { DuckDatabase } from '../data/duckdb.js';
 import { summarize, type Engine } from '../engine/engine.js';
 import type { LineageStore } from '../lineage/lineage-store.js';
 import { sha256, writeFileAtomic } from '../util/files.js';
+import { Playground } from '../inference/playground.js';
+import { resolveModelRef } from '../registry/resolve.js';
 import { ApiCallError, type ApiService, type HostAbilities } from './api-service.js';
+import { autosaveHandlers } from './autosave-handlers.js';
+import { inspectorHandlers } from './inspector-handlers.js';
+import { Autosaves } from './autosaves.js';
+import { playgroundHandlers } from './playground-handlers.js';
+import { registryHandlers } from './registry-handlers.js';
 import type { RecentFiles } from './recent-files.js';
 
 export interface ServiceDeps {
@@ -22,6 +29,10 @@ export interface ServiceDeps {
   readonly engine: Engine;
   readonly lineage: LineageStore;
   readonly recent: RecentFiles;
+  /** The model playground; default: one with the default limits (512 MiB models, 4 cached sessions). */
+  readonly playground?: Playground;
+  /** Unsaved work kept in the state folder; default: `<home>/autosave/`. */
+  readonly autosaves?: Autosaves;
 }
 
 /** Pipeline files are small; anything bigger is not one, and reading it would only hurt. */
@@ -33,6 +44,9 @@ type Handlers = { [M in ApiMethod]: (req: z.infer<(typeof API)[M]['request']>) =
 export function createApiService(deps: ServiceDeps): ApiService {
   // Previews read Parquet with DuckDB on the main thread's side: opened on first use only.
   let previewDb: Promise<DuckDatabase> | undefined;
+  const playground =
+    deps.playground ??
+    new Playground({ resolveSource: async (s) => ('path' in s ? resolve(s.path) : resolveModelRef(deps.lineage, s.model).onnxPath) });
 
   const handlers: Handlers = {
     'app.info': async () => ({
@@ -148,6 +162,11 @@ export function createApiService(deps: ServiceDeps): ApiService {
       }
       return { summary };
     },
+
+    ...playgroundHandlers(playground),
+    ...registryHandlers(deps.lineage),
+    ...inspectorHandlers(deps.lineage, async () => (await (previewDb ??= DuckDatabase.open({ threads: 1 }))).session()),
+    ...autosaveHandlers(deps.autosaves ?? new Autosaves(deps.home)),
   };
 
   async function previewPage(path: string, offset: number, limit: number) {
@@ -179,9 +198,17 @@ export function createApiService(deps: ServiceDeps): ApiService {
         throw new ApiCallError('failed', e instanceof Error ? e.message : String(e));
       }
     },
-    onEvent: (listener) => deps.engine.onEvent(listener),
+    onEvent: (listener) => {
+      const offEngine = deps.engine.onEvent(listener);
+      const offPlayground = playground.onEvent(listener);
+      return () => {
+        offEngine();
+        offPlayground();
+      };
+    },
     async dispose() {
       await deps.engine.dispose();
+      await playground.dispose();
       if (previewDb) (await previewDb).dispose();
       deps.lineage.close();
     },

@@ -11,6 +11,7 @@ import { catalogue } from '../../nodes/index.js';
 import { createPlumbApp, defaultHome } from '../composition.js';
 import { startHttpHost } from '../hosts/http/server.js';
 import { CliInputError, gc, openLineage, printLineage, printRuns, printShow, showRun } from './query-commands.js';
+import { modelsCommand, stageCommand } from './registry-commands.js';
 
 /**
  * The `plumb` command line (DESIGN.md section 10). Exit codes are a public contract:
@@ -28,11 +29,15 @@ Commands:
   show RUN [--node ID] [--home DIR] [--json]                 a run: nodes, artifacts, metrics, reports
   lineage ID [--home DIR] [--json]                           upstream and downstream of a run or artifact
   gc [--max-bytes N] [--home DIR] [--json]                   evict least recently used cached artifacts
+  models [NAME] [--home DIR] [--json]                        registered models; with NAME its versions and audit trail
+  stage NAME VERSION STAGE --comment TEXT [--home DIR]       move a version to none, staging, production or archived
+  predict MODEL --input CSV --out CSV [--home DIR]           predict a CSV with a registered model or an .onnx file
+         [--chunk-rows N] [--json]                           (MODEL: name = its production version, name:3, name@staging, file.onnx)
   serve [FILE] [--port N] [--home DIR]                       start the browser host
 `;
 
 /** Commands of the public contract that later versions implement; named so users are not puzzled. */
-const PLANNED = new Set(['export', 'predict']);
+const PLANNED = new Set(['export']);
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -54,6 +59,12 @@ export async function main(argv: string[]): Promise<number> {
         return lineageCommand(rest);
       case 'gc':
         return await gcCommand(rest);
+      case 'models':
+        return modelsCliCommand(rest);
+      case 'stage':
+        return stageCliCommand(rest);
+      case 'predict':
+        return await predictCliCommand(rest);
       case undefined:
       case 'help':
       case '--help':
@@ -250,6 +261,59 @@ async function gcCommand(argv: string[]): Promise<number> {
     lineage.close();
   }
   return 0;
+}
+
+function modelsCliCommand(argv: string[]): number {
+  const { values, positionals } = args(argv, { json: { type: 'boolean' }, home: { type: 'string' } });
+  if (positionals.length > 1) throw new UsageError('plumb models takes at most one NAME');
+  const { lineage } = openLineage(values.home);
+  try {
+    modelsCommand(lineage, positionals[0], values.json === true);
+  } finally {
+    lineage.close();
+  }
+  return 0;
+}
+
+function stageCliCommand(argv: string[]): number {
+  const { values, positionals } = args(argv, { json: { type: 'boolean' }, home: { type: 'string' }, comment: { type: 'string' } });
+  if (positionals.length !== 3) throw new UsageError('usage: plumb stage NAME VERSION STAGE --comment TEXT');
+  const [name, version, stage] = positionals;
+  const { lineage } = openLineage(values.home);
+  try {
+    stageCommand(lineage, { name, version, stage, ...(values.comment !== undefined ? { comment: values.comment } : {}), json: values.json === true });
+  } finally {
+    lineage.close();
+  }
+  return 0;
+}
+
+async function predictCliCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = args(argv, {
+    json: { type: 'boolean' },
+    home: { type: 'string' },
+    input: { type: 'string' },
+    out: { type: 'string' },
+    'chunk-rows': { type: 'string' },
+  });
+  if (positionals.length > 1) throw new UsageError(`plumb predict takes one MODEL, got ${positionals.length}`);
+  const raw = values['chunk-rows'];
+  const chunkRows = raw === undefined ? undefined : Number(raw);
+  if (chunkRows !== undefined && (!Number.isInteger(chunkRows) || chunkRows < 1)) throw new UsageError(`--chunk-rows: "${raw}" is not a positive whole number`);
+  const abort = new AbortController();
+  const stop = (): void => {
+    process.stderr.write('plumb: stopping...\n');
+    abort.abort();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const { predictCommand } = await import('./predict-command.js');
+  try {
+    return await predictCommand({ model: positionals[0], input: values.input, out: values.out, home: values.home, chunkRows, json: values.json === true }, abort.signal);
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
 }
 
 async function serveCommand(argv: string[]): Promise<number> {

@@ -16,6 +16,8 @@ import { sha256File, type ArtifactStore } from './artifact-store.js';
 import { cacheKeyOf, explainKeyChange } from './cache-key.js';
 import { environmentInfo } from './environment.js';
 import { collectGarbage } from './gc.js';
+import type { ModelRegistrationRequest } from './node-runner.js';
+import { applyRegistrations } from './registrations.js';
 import { TaskCancelled, TaskFailed, type WorkerPool } from './worker-pool.js';
 
 /**
@@ -275,10 +277,12 @@ export class Engine {
       error?: { message: string; stack?: string };
       logs?: LogLine[];
       metrics?: MetricPoint[];
+      registrations?: readonly ModelRegistrationRequest[];
     } = {}): NodeOutcome => {
       const endedAt = Date.now();
       const outputs = extra.outputs ?? {};
       const outputHashes = Object.fromEntries(Object.entries(outputs).map(([p, a]) => [p, a.hash]));
+      let registered: ReturnType<typeof applyRegistrations> | undefined;
       lineage.batch(() => {
         const id = (nodeRunId ??= begin());
         if (status === 'succeeded') {
@@ -286,8 +290,14 @@ export class Engine {
           lineage.cachePut(key.key, outputHashes);
         }
         if (status === 'cached') lineage.touchArtifacts(Object.values(outputHashes));
-        if (extra.logs?.length) lineage.addLogs(id, extra.logs);
-        if (extra.metrics?.length) lineage.addMetrics(id, extra.metrics);
+        if (status === 'succeeded' && extra.registrations?.length) {
+          // In this transaction: a refused registration fails the node and records none of its outputs.
+          registered = applyRegistrations(lineage, extra.registrations, { runId, nodeRunId: id, outputs, inputs: args.inputs });
+        }
+        const logs = [...(extra.logs ?? []), ...(registered?.logs ?? [])];
+        const metrics = [...(extra.metrics ?? []), ...(registered?.metrics ?? [])];
+        if (logs.length) lineage.addLogs(id, logs);
+        if (metrics.length) lineage.addMetrics(id, metrics);
         lineage.finishNodeRun(id, {
           status,
           endedAt,
@@ -298,6 +308,7 @@ export class Engine {
           outputs: outputHashes,
         });
       });
+      for (const l of registered?.logs ?? []) this.emit({ event: 'log', run: runId, node: node.id, level: l.level, message: l.message, time: l.time });
       this.emit({
         event: 'node',
         run: runId,
@@ -325,6 +336,7 @@ export class Engine {
     this.emit({ event: 'node', run: runId, node: node.id, status: 'running', cached: false });
     const logs: LogLine[] = [];
     const metrics: MetricPoint[] = [];
+    const registrations: ModelRegistrationRequest[] = [];
     const tmpDir = store.tempFolderPath();
     const handle = this.deps.pool.run(
       {
@@ -342,7 +354,8 @@ export class Engine {
         else if (e.type === 'log') {
           logs.push({ time: e.time, level: e.level, message: e.message });
           this.emit({ event: 'log', run: runId, node: node.id, level: e.level, message: e.message, time: e.time });
-        } else metrics.push({ name: e.name, value: e.value, ...(e.step !== undefined ? { step: e.step } : {}) });
+        } else if (e.type === 'register') registrations.push(e.request);
+        else metrics.push({ name: e.name, value: e.value, ...(e.step !== undefined ? { step: e.step } : {}) });
       },
     );
     args.cancels.add(handle.cancel);
@@ -354,7 +367,7 @@ export class Engine {
         if (!produced[port.name]) throw new TaskFailed(`produced no "${port.name}" output`, undefined, true);
         outputs[port.name] = produced[port.name];
       }
-      return end('succeeded', { outputs, logs, metrics });
+      return end('succeeded', { outputs, logs, metrics, registrations });
     } catch (e) {
       if (e instanceof TaskCancelled || signal.aborted) return end('cancelled', { logs, metrics });
       const message = e instanceof Error ? e.message : String(e);

@@ -28,6 +28,31 @@ export interface RunContext {
    * rejects the whole map. Deterministic work stays deterministic: seed per item, not per worker.
    */
   parallel<I, O>(task: string, shared: unknown, items: readonly I[], onItemDone?: (done: number, total: number) => void): Promise<O[]>;
+  /**
+   * Asks the engine to register a model version in the registry. Workers never write the lineage
+   * store: the engine applies the request in the main process, in the transaction that records
+   * this node's outputs, and only if the node succeeds. A cached node registers nothing, and the
+   * same artifacts registered again under the same name keep their version.
+   */
+  registerModel(request: ModelRegistrationRequest): void;
+}
+
+/** A registration a run function asks for; ports name this node's own inputs or outputs. */
+export interface ModelRegistrationRequest {
+  /** The registry name ([A-Za-z0-9._-]+). */
+  readonly name: string;
+  /** The port (input or output) carrying the Plumb model artifact the version is made from. */
+  readonly modelPort: string;
+  /** The output port carrying its ONNX export, if any. */
+  readonly onnxPort?: string;
+  /** The table the model was trained on (its artifact hash), for the version's lineage. */
+  readonly trainingDataHash?: string;
+  readonly metrics?: Readonly<Record<string, number>>;
+  /** The raw columns a caller sends, in input order. */
+  readonly inputSchema?: readonly ColumnSchema[];
+  readonly stage?: 'none' | 'staging' | 'production';
+  /** Why; required for a stage other than none. */
+  readonly comment?: string;
 }
 
 /**

@@ -74,6 +74,7 @@ export async function startNodeWorker(runners: RunnerRegistry, parallelTasks: Pa
       progress: (fraction, message) => post({ type: 'progress', taskId, fraction: Math.min(1, Math.max(0, fraction)), message }),
       log: (level, message) => post({ type: 'log', taskId, level, message, time: Date.now() }),
       metric: (name, value, step) => post({ type: 'metric', taskId, name, value, ...(step !== undefined ? { step } : {}) }),
+      registerModel: (request) => post({ type: 'register', taskId, request }),
       parallel: (name, shared, items, onItemDone) =>
         parallelMap(
           parallelTasks,

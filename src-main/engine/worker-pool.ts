@@ -4,7 +4,7 @@ import type { ArtifactRecord } from '../lineage/types.js';
 import type { FromWorker, NodeTask, WorkerInit } from './worker-protocol.js';
 
 /** What a task reports while it runs, besides its result. */
-export type TaskEvent = Extract<FromWorker, { type: 'progress' | 'log' | 'metric' }>;
+export type TaskEvent = Extract<FromWorker, { type: 'progress' | 'log' | 'metric' | 'register' }>;
 
 export class TaskFailed extends Error {
   constructor(

@@ -1,7 +1,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { ParamValues } from '../../src-shared/nodes/spec.js';
 import type { ArtifactRecord } from '../lineage/types.js';
-import type { StoredArtifact } from './node-runner.js';
+import type { ModelRegistrationRequest, StoredArtifact } from './node-runner.js';
 
 /** Messages between the engine (main thread) and a node worker. Plain data only. */
 export interface NodeTask {
@@ -44,6 +44,8 @@ export type FromWorker =
   | { readonly type: 'progress'; readonly taskId: number; readonly fraction: number; readonly message?: string }
   | { readonly type: 'log'; readonly taskId: number; readonly level: 'debug' | 'info' | 'warn' | 'error'; readonly message: string; readonly time: number }
   | { readonly type: 'metric'; readonly taskId: number; readonly name: string; readonly value: number; readonly step?: number }
+  /** A model registration the engine applies once the node's outputs are recorded. */
+  | { readonly type: 'register'; readonly taskId: number; readonly request: ModelRegistrationRequest }
   /** The outputs are already committed to the artifact store (hashed, renamed into place). */
   | { readonly type: 'done'; readonly taskId: number; readonly outputs: Readonly<Record<string, ArtifactRecord>> }
   | {

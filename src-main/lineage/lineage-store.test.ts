@@ -473,28 +473,32 @@ describe('LineageStore', () => {
     store.putArtifact(m2);
     store.putArtifact(m3);
 
-    const v1 = store.registerModelVersion({ name: 'churn', artifactHash: MODEL.hash, nodeRunId: trainId, stage: 'production' });
-    const v2 = store.registerModelVersion({ name: 'churn', artifactHash: m2.hash, stage: 'staging' });
+    const v1 = store.registerModelVersion({ name: 'churn', artifactHash: MODEL.hash, nodeRunId: trainId, stage: 'production', comment: 'first' });
+    const v2 = store.registerModelVersion({ name: 'churn', artifactHash: m2.hash, stage: 'staging', comment: 'candidate' });
     const other = store.registerModelVersion({ name: 'alpha', artifactHash: m3.hash });
     expect([v1.version, v2.version, other.version]).toEqual([1, 2, 1]);
     expect(v1.modelId).toBe(v2.modelId);
     expect(() => store.registerModelVersion({ name: 'churn', artifactHash: TABLE.hash })).toThrow(/not a model/);
 
-    store.setStage('churn', 2, 'production');
-    expect(store.listModels()).toEqual([
-      { name: 'alpha', versions: [{ version: 1, stage: 'none', artifactHash: m3.hash, createdAt: expect.any(Number) }] },
+    store.setStage('churn', 2, 'production', 'passed review');
+    const brief = (m: ReturnType<typeof store.listModels>[number]) => ({
+      name: m.name,
+      versions: m.versions.map((v) => ({ version: v.version, stage: v.stage, artifactHash: v.artifactHash, nodeId: v.nodeId })),
+    });
+    expect(store.listModels().map(brief)).toEqual([
+      { name: 'alpha', versions: [{ version: 1, stage: 'none', artifactHash: m3.hash, nodeId: null }] },
       {
         name: 'churn',
         versions: [
-          { version: 1, stage: 'archived', artifactHash: MODEL.hash, createdAt: expect.any(Number) },
-          { version: 2, stage: 'production', artifactHash: m2.hash, createdAt: expect.any(Number) },
+          { version: 1, stage: 'archived', artifactHash: MODEL.hash, nodeId: 'train' },
+          { version: 2, stage: 'production', artifactHash: m2.hash, nodeId: null },
         ],
       },
     ]);
-    const v3 = store.registerModelVersion({ name: 'churn', artifactHash: m3.hash, stage: 'production' });
+    const v3 = store.registerModelVersion({ name: 'churn', artifactHash: m3.hash, stage: 'production', comment: 'retrained' });
     expect(v3.version).toBe(3);
     expect(store.listModels()[1].versions.map((v) => v.stage)).toEqual(['archived', 'archived', 'production']);
-    expect(() => store.setStage('churn', 9, 'staging')).toThrow(/No version 9 of model "churn"/);
+    expect(() => store.setStage('churn', 9, 'staging', 'why')).toThrow(/No version 9 of model "churn"/);
     store.close();
 
     const raw = new Database(file, { readonly: true });
@@ -560,7 +564,7 @@ describe('LineageStore', () => {
     recordRun(store, 'r1', [ingest(), train({ metrics: [{ name: 'auc', value: 0.7 }, { name: 'loss', value: 0.2, step: 3 }] })]);
     store.cachePut('k', { model: MODEL.hash });
     store.putFileHash('/data/churn.csv', 1200, 5, CSV.hash);
-    store.registerModelVersion({ name: 'churn', artifactHash: MODEL.hash, stage: 'staging' });
+    store.registerModelVersion({ name: 'churn', artifactHash: MODEL.hash, stage: 'staging', comment: 'try it' });
     const before = { run: store.getRun('r1'), runs: store.listRuns(), lineage: store.lineage(MODEL.hash), experiments: store.experiments('churn') };
     store.close();
     store.close(); // closing twice is harmless
@@ -573,7 +577,7 @@ describe('LineageStore', () => {
     expect(store.experiments('churn')).toEqual(before.experiments);
     expect(store.cacheGet('k')).toEqual({ model: MODEL });
     expect(store.getFileHash('/data/churn.csv', 1200, 5)).toBe(CSV.hash);
-    expect(store.listModels()).toEqual([{ name: 'churn', versions: [expect.objectContaining({ version: 1, stage: 'staging' })] }]);
+    expect(store.listModels()).toEqual([{ name: 'churn', createdAt: expect.any(Number), versions: [expect.objectContaining({ version: 1, stage: 'staging' })] }]);
     store.close();
   });
 

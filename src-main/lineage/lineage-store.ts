@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { NodeStatus, RunStatus } from '../../src-shared/api/contract.js';
 import type { ColumnSchema } from '../../src-shared/nodes/spec.js';
+import { ModelRegistryTables, osUserName } from './model-registry.js';
 import { SCHEMA_VERSION, migrations } from './schema.js';
 import type {
   ArtifactKind,
@@ -15,7 +16,9 @@ import type {
   LineageStep,
   LogLine,
   MetricPoint,
+  ModelDetail,
   ModelInfo,
+  ModelRegistration,
   ModelStage,
   NodeRunDetail,
   NodeRunFinish,
@@ -25,6 +28,8 @@ import type {
   RunMode,
   RunStart,
   RunSummary,
+  RegistrationResult,
+  StageChange,
   StoredArtifactRow,
   ArtifactMeta,
 } from './types.js';
@@ -41,6 +46,8 @@ export interface LineageStoreOptions {
   readonly isProcessAlive?: (pid: number) => boolean;
   /** The clock, for tests. Default: `Date.now`. */
   readonly now?: () => number;
+  /** Who the registry's audit trail names for a stage change. Default: the OS user. */
+  readonly user?: () => string;
 }
 
 /** An id or prefix that names more than one run or artifact, or something that is not there. */
@@ -147,17 +154,6 @@ interface ExperimentDbRow {
   params_json: string;
   metrics_json: string;
 }
-interface ModelVersionRow {
-  id: number;
-  stage: ModelStage;
-}
-interface ModelListRow {
-  name: string;
-  version: number | null;
-  stage: ModelStage | null;
-  artifact_hash: string | null;
-  created_at: number | null;
-}
 interface IdRow {
   id: string;
 }
@@ -185,13 +181,15 @@ export class LineageStore {
   private readonly db: Database.Database;
   private readonly now: () => number;
   private readonly s: ReturnType<typeof prepareStatements>;
+  private readonly registry: ModelRegistryTables;
   private closed = false;
 
-  private constructor(path: string, db: Database.Database, now: () => number, interrupted: string[]) {
+  private constructor(path: string, db: Database.Database, now: () => number, user: () => string, interrupted: string[]) {
     this.path = path;
     this.db = db;
     this.now = now;
     this.s = prepareStatements(db);
+    this.registry = new ModelRegistryTables(db, now, user);
     this.interruptedAtOpen = interrupted;
   }
 
@@ -217,7 +215,7 @@ export class LineageStore {
       db.pragma('foreign_keys = ON');
       migrate(db, version);
       const interrupted = markInterrupted(db, now(), (pid) => pid === process.pid || (pid > 0 && isAlive(pid)));
-      return new LineageStore(path, db, now, interrupted);
+      return new LineageStore(path, db, now, opts.user ?? osUserName, interrupted);
     } catch (e) {
       db.close();
       throw e;
@@ -547,7 +545,7 @@ export class LineageStore {
 
   /** Records that an artifact's file was deleted. A pinned (registered model) artifact is refused. */
   markEvicted(hash: string): void {
-    if (this.s.isPinned.get(hash)) {
+    if (this.s.isPinned.get(hash, hash)) {
       throw new LineageLookupError(`artifact ${hash} belongs to a registered model version: it is never evicted`);
     }
     this.s.markEvicted.run(this.now(), hash);
@@ -555,53 +553,27 @@ export class LineageStore {
 
   // ---------------------------------------------------------------- model registry
 
-  /** Registers a model artifact as the next version (max + 1) of the named model. */
-  registerModelVersion(r: { name: string; artifactHash: string; nodeRunId?: number; stage?: ModelStage }): { modelId: number; version: number } {
-    const s = this.s;
-    const now = this.now();
-    const stage = r.stage ?? 'none';
-    return this.tx(() => {
-      const kind = s.artifactKind.get(r.artifactHash)?.kind;
-      if (kind === undefined) throw new LineageLookupError(`registerModelVersion: artifact ${r.artifactHash} is not in the lineage store`);
-      if (kind !== 'model') throw new LineageLookupError(`registerModelVersion: artifact ${r.artifactHash} is a ${kind}, not a model`);
-      s.insertModel.run(r.name, now);
-      const modelId = s.modelId.get(r.name)!.id;
-      const version = s.nextVersion.get(modelId)!.next;
-      const versionId = Number(s.insertModelVersion.run(modelId, version, r.artifactHash, r.nodeRunId ?? null, stage, now).lastInsertRowid);
-      s.insertStageEvent.run(versionId, stage, now);
-      if (stage === 'production') this.archiveOtherProduction(modelId, versionId, now);
-      return { modelId, version };
-    });
+  /**
+   * Registers a model artifact (and its ONNX export) as the next version of the named model, or
+   * returns the version the same artifacts already have under that name. See ModelRegistryTables.
+   */
+  registerModelVersion(r: ModelRegistration): RegistrationResult {
+    return this.registry.register(r);
   }
 
-  /** Moves a model version to a stage; a new production version archives the previous one. */
-  setStage(name: string, version: number, stage: ModelStage): void {
-    const s = this.s;
-    const now = this.now();
-    this.tx(() => {
-      const modelId = s.modelId.get(name)?.id;
-      const row = modelId === undefined ? undefined : s.modelVersion.get(modelId, version);
-      if (modelId === undefined || !row) throw new LineageLookupError(`No version ${version} of model "${name}" in the registry`);
-      if (row.stage === stage) return;
-      s.updateStage.run(stage, row.id);
-      s.insertStageEvent.run(row.id, stage, now);
-      if (stage === 'production') this.archiveOtherProduction(modelId, row.id, now);
-    });
+  /** Moves a model version to a stage with a required comment; a new production version archives the previous one. */
+  setStage(name: string, version: number, stage: ModelStage, comment: string): StageChange {
+    return this.registry.setStage(name, version, stage, comment);
   }
 
+  /** Every model with its versions, by name. */
   listModels(): ModelInfo[] {
-    const models: { name: string; versions: ModelInfo['versions'][number][] }[] = [];
-    for (const r of this.s.listModels.all()) {
-      let m = models[models.length - 1];
-      if (!m || m.name !== r.name) {
-        m = { name: r.name, versions: [] };
-        models.push(m);
-      }
-      if (r.version !== null) {
-        m.versions.push({ version: r.version, stage: r.stage!, artifactHash: r.artifact_hash!, createdAt: r.created_at! });
-      }
-    }
-    return models;
+    return this.registry.list();
+  }
+
+  /** A model with its versions and its audit trail of stage changes. */
+  getModel(name: string): ModelDetail | undefined {
+    return this.registry.get(name);
   }
 
   /**
@@ -630,13 +602,6 @@ export class LineageStore {
    */
   private tx<T>(fn: () => T): T {
     return this.db.inTransaction ? fn() : this.db.transaction(fn)();
-  }
-
-  private archiveOtherProduction(modelId: number, keepVersionId: number, now: number): void {
-    for (const other of this.s.otherProduction.all(modelId, keepVersionId)) {
-      this.s.updateStage.run('archived', other.id);
-      this.s.insertStageEvent.run(other.id, 'archived', now);
-    }
   }
 
   private resolveRunId(idOrPrefix: string): string | undefined {
@@ -856,7 +821,6 @@ function prepareStatements(db: Database.Database) {
     ),
     touchArtifact: db.prepare<[number, string]>(`UPDATE artifacts SET last_used_at = max(last_used_at, ?) WHERE hash = ?`),
     artifactExists: db.prepare<[string], { one: number }>(`SELECT 1 AS one FROM artifacts WHERE hash = ?`),
-    artifactKind: db.prepare<[string], { kind: ArtifactKind }>(`SELECT kind FROM artifacts WHERE hash = ?`),
     getArtifact: db.prepare<[string], ArtifactRow>(`SELECT ${ARTIFACT_COLS} FROM artifacts a WHERE a.hash = ?`),
     artifactsFrom: db.prepare<[string], HashRow>(`SELECT hash FROM artifacts WHERE hash >= ? ORDER BY hash LIMIT 2`),
 
@@ -961,29 +925,11 @@ function prepareStatements(db: Database.Database) {
     // gc
     artifactsByLastUse: db.prepare<[], StoredArtifactDbRow>(
       `SELECT ${ARTIFACT_COLS}, a.created_at, a.last_used_at,
-         EXISTS (SELECT 1 FROM model_versions mv WHERE mv.artifact_hash = a.hash) AS pinned
+         EXISTS (SELECT 1 FROM model_versions mv WHERE mv.artifact_hash = a.hash OR mv.onnx_hash = a.hash) AS pinned
        FROM artifacts a WHERE a.evicted_at IS NULL AND a.kind <> 'file' ORDER BY a.last_used_at, a.hash`,
     ),
-    isPinned: db.prepare<[string], { one: number }>(`SELECT 1 AS one FROM model_versions WHERE artifact_hash = ? LIMIT 1`),
+    isPinned: db.prepare<[string, string], { one: number }>(`SELECT 1 AS one FROM model_versions WHERE artifact_hash = ? OR onnx_hash = ? LIMIT 1`),
     markEvicted: db.prepare<[number, string]>(`UPDATE artifacts SET evicted_at = ? WHERE hash = ? AND evicted_at IS NULL`),
-
-    // registry
-    insertModel: db.prepare<[string, number]>(`INSERT INTO models (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING`),
-    modelId: db.prepare<[string], { id: number }>(`SELECT id FROM models WHERE name = ?`),
-    nextVersion: db.prepare<[number], { next: number }>(`SELECT coalesce(max(version), 0) + 1 AS next FROM model_versions WHERE model_id = ?`),
-    insertModelVersion: db.prepare<[number, number, string, number | null, ModelStage, number]>(
-      `INSERT INTO model_versions (model_id, version, artifact_hash, node_run_id, stage, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-    ),
-    modelVersion: db.prepare<[number, number], ModelVersionRow>(`SELECT id, stage FROM model_versions WHERE model_id = ? AND version = ?`),
-    otherProduction: db.prepare<[number, number], { id: number }>(
-      `SELECT id FROM model_versions WHERE model_id = ? AND stage = 'production' AND id <> ?`,
-    ),
-    updateStage: db.prepare<[ModelStage, number]>(`UPDATE model_versions SET stage = ? WHERE id = ?`),
-    insertStageEvent: db.prepare<[number, ModelStage, number]>(`INSERT INTO model_stage_events (model_version_id, stage, at) VALUES (?, ?, ?)`),
-    listModels: db.prepare<[], ModelListRow>(
-      `SELECT m.name, v.version, v.stage, v.artifact_hash, v.created_at
-       FROM models m LEFT JOIN model_versions v ON v.model_id = m.id ORDER BY m.name, v.version`,
-    ),
   };
 }
 

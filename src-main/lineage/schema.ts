@@ -168,6 +168,26 @@ export const migrations: readonly string[] = [
   `
   ALTER TABLE artifacts ADD COLUMN meta_json TEXT;
   `,
+  // 3: the registry's record of each version (its ONNX export, metrics, input schema, the run and
+  // training data it came from) and an audit trail of stage changes (who, from, to, why).
+  // from_stage of events recorded before this migration is filled in from the event before it.
+  `
+  ALTER TABLE model_versions ADD COLUMN onnx_hash TEXT REFERENCES artifacts(hash);
+  ALTER TABLE model_versions ADD COLUMN run_id TEXT REFERENCES runs(id);
+  ALTER TABLE model_versions ADD COLUMN training_data_hash TEXT REFERENCES artifacts(hash);
+  ALTER TABLE model_versions ADD COLUMN metrics_json TEXT;
+  ALTER TABLE model_versions ADD COLUMN input_schema_json TEXT;
+  CREATE INDEX model_versions_model_artifact ON model_versions(model_id, artifact_hash);
+  CREATE INDEX model_versions_onnx ON model_versions(onnx_hash) WHERE onnx_hash IS NOT NULL;
+
+  ALTER TABLE model_stage_events ADD COLUMN from_stage TEXT CHECK (from_stage IN ('none', 'staging', 'production', 'archived'));
+  ALTER TABLE model_stage_events ADD COLUMN actor TEXT;
+  ALTER TABLE model_stage_events ADD COLUMN comment TEXT;
+  UPDATE model_stage_events SET from_stage = (
+    SELECT prev.stage FROM model_stage_events prev
+    WHERE prev.model_version_id = model_stage_events.model_version_id AND prev.rowid < model_stage_events.rowid
+    ORDER BY prev.rowid DESC LIMIT 1);
+  `,
 ];
 
 /** The schema version this code writes: stores above it were written by a newer Plumb. */

@@ -211,14 +211,81 @@ export interface LineageResult extends LineageGraph {
   readonly truncated: boolean;
 }
 
+/** What the registry keeps of one version of a named model. */
 export interface ModelVersionInfo {
   readonly version: number;
   readonly stage: ModelStage;
+  /** The Plumb model artifact (chain + estimator) the version was made from. */
   readonly artifactHash: string;
+  /** Its ONNX export, what `plumb predict` serves; null for versions registered without one. */
+  readonly onnxHash: string | null;
   readonly createdAt: number;
+  /** The run and node run that registered it (null for versions registered outside a run). */
+  readonly runId: string | null;
+  readonly nodeRunId: number | null;
+  readonly nodeId: string | null;
+  /** The table the model was trained on, when the lineage store knows it. */
+  readonly trainingDataHash: string | null;
+  /** Scalar metrics of the version (finite values only), e.g. accuracy or rmse on its test rows. */
+  readonly metrics: Readonly<Record<string, number>>;
+  /** The raw columns a caller must send, in the model's input order; null when unknown. */
+  readonly inputSchema: readonly ColumnSchema[] | null;
 }
 
 export interface ModelInfo {
   readonly name: string;
+  readonly createdAt: number;
   readonly versions: readonly ModelVersionInfo[];
+}
+
+/** One entry of a model's audit trail: a version entering a stage, by whom and why. */
+export interface StageEvent {
+  readonly version: number;
+  /** null for the registration itself (and for the first event of stores older than the audit trail). */
+  readonly from: ModelStage | null;
+  readonly to: ModelStage;
+  /** The OS user who made the change; null for events recorded before the audit trail existed. */
+  readonly actor: string | null;
+  readonly comment: string | null;
+  readonly at: number;
+}
+
+export interface ModelDetail extends ModelInfo {
+  /** Every stage change of every version, oldest first. */
+  readonly events: readonly StageEvent[];
+}
+
+/** A request to register a model version (the engine fills in the run and node run). */
+export interface ModelRegistration {
+  readonly name: string;
+  readonly artifactHash: string;
+  readonly onnxHash?: string;
+  readonly runId?: string;
+  readonly nodeRunId?: number;
+  readonly trainingDataHash?: string;
+  readonly metrics?: Readonly<Record<string, number>>;
+  readonly inputSchema?: readonly ColumnSchema[];
+  /** The stage to put the version in; default none. Anything but none needs a comment. */
+  readonly stage?: Exclude<ModelStage, 'archived'>;
+  readonly comment?: string;
+}
+
+export interface RegistrationResult {
+  readonly modelId: number;
+  readonly version: number;
+  /** The version's stage after the call. */
+  readonly stage: ModelStage;
+  /** False when the same artifacts were already registered under this name: that version is returned. */
+  readonly created: boolean;
+}
+
+export interface StageChange {
+  readonly name: string;
+  readonly version: number;
+  readonly from: ModelStage;
+  readonly to: ModelStage;
+  /** False when the version was already in that stage (nothing was recorded). */
+  readonly changed: boolean;
+  /** Versions moved to archived because this one became the production version. */
+  readonly archived: readonly number[];
 }

@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { parallelTasks as shippedTasks, runners as shipped } from '../../nodes/runners.js';
 import { threadId } from 'node:worker_threads';
 import { quoteOwnPath } from '../data/duckdb.js';
-import { NodeError, runnerKey, type NodeRunFn, type ParallelTaskRegistry } from '../engine/node-runner.js';
+import { NodeError, runnerKey, type NodeRunFn, type ParallelTaskFn, type ParallelTaskRegistry } from '../engine/node-runner.js';
 
 /** The shipped runners plus the test-only ones: the module a test engine's workers load. */
 const step: NodeRunFn = async (ctx, inputs, params) => {
@@ -74,6 +74,6 @@ export const runners: ReadonlyMap<string, NodeRunFn> = new Map([
   [runnerKey('test.parallel', 1), parallel],
 ]);
 
-export const parallelTasks: ParallelTaskRegistry = new Map([...shippedTasks, ['test.square', square]]);
+export const parallelTasks: ParallelTaskRegistry = new Map<string, ParallelTaskFn>([...shippedTasks, ['test.square', square]]);
 
 export const TEST_RUNNERS_MODULE = import.meta.url;

@@ -76,6 +76,264 @@ export const RunSummarySchema = z.object({
   error: z.string().nullable(),
 });
 
+// ---- Playground: signature, prediction, latency and batch prediction of any .onnx model ----
+
+/** Which model a playground call is about: an .onnx file, or a registered model (name, name:3, name@staging). */
+export const ModelSource = z.union([z.object({ path: FilePath }).strict(), z.object({ model: z.string().min(1).max(200) }).strict()]);
+export type ModelSource = z.infer<typeof ModelSource>;
+
+/** A dimension: a size, a symbolic name ("N", "batch"), or null when the model leaves it open. */
+const TensorDim = z.union([z.number().int(), z.string(), z.null()]);
+
+export const OnnxValueInfo = z.object({
+  name: z.string(),
+  kind: z.enum(['tensor', 'sequence', 'map', 'optional', 'sparse_tensor', 'unknown']),
+  /** onnxruntime's name (float32, int64, string, bool, ...) or ONNX's (bfloat16, complex64) when it has none. */
+  elementType: z.string().nullable(),
+  /** null: the model states no shape. */
+  shape: z.array(TensorDim).nullable(),
+  /** An input backed by an initializer: it may be left out (the stored value is used). */
+  optional: z.boolean(),
+  docString: z.string().optional(),
+});
+export type OnnxValueInfo = z.infer<typeof OnnxValueInfo>;
+
+/** One raw column of a Plumb-exported model (metadata `plumb.inputs`); the form is built from these. */
+export const PlumbInputColumn = z.object({
+  name: z.string().min(1),
+  type: z.enum(['number', 'text', 'boolean']),
+  /** An encoder's known values; null stands for "missing" when the encoder learnt it. */
+  categories: z.array(z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+  /** A missing value is imputed by the model's chain (otherwise the model needs one). */
+  imputed: z.boolean().optional(),
+});
+export type PlumbInputColumn = z.infer<typeof PlumbInputColumn>;
+
+export const PlumbModelInfo = z.object({
+  inputs: z.array(PlumbInputColumn),
+  task: z.enum(['classification', 'regression']).nullable(),
+  classes: z.array(z.string()).nullable(),
+  target: z.string().nullable(),
+  estimator: z.string().nullable(),
+});
+export type PlumbModelInfo = z.infer<typeof PlumbModelInfo>;
+
+export const OnnxSignature = z.object({
+  path: z.string(),
+  bytes: z.number(),
+  irVersion: z.number(),
+  producer: z.object({ name: z.string(), version: z.string() }),
+  domain: z.string(),
+  modelVersion: z.number(),
+  docString: z.string(),
+  opsets: z.array(z.object({ domain: z.string(), version: z.number() })),
+  inputs: z.array(OnnxValueInfo),
+  outputs: z.array(OnnxValueInfo),
+  metadata: z.record(z.string(), z.string()),
+  /** Present when the model carries Plumb's metadata: the playground shows a form instead of a tensor editor. */
+  plumb: PlumbModelInfo.nullable(),
+  /** Things worth knowing that do not stop the model from loading (unreadable plumb.* metadata, ...). */
+  warnings: z.array(z.string()),
+});
+export type OnnxSignature = z.infer<typeof OnnxSignature>;
+
+/** A scalar of the tensor editor: JSON has no NaN/Infinity/int64, so those travel as strings. */
+const TensorScalar = z.union([z.number(), z.string(), z.boolean(), z.null()]);
+type NestedScalars = z.infer<typeof TensorScalar> | NestedScalars[];
+const NestedScalars: z.ZodType<NestedScalars> = z.lazy(() => z.union([TensorScalar, z.array(NestedScalars)]));
+
+/**
+ * A tensor in the editor: nested arrays (the shape is read from the nesting, the type from the
+ * model), or `{type?, dims?, data}` with flat or nested data.
+ */
+export const TensorInput = z.union([
+  z.array(NestedScalars),
+  z.object({ type: z.string().max(20).optional(), dims: z.array(z.number().int().min(0)).max(16).optional(), data: NestedScalars }),
+]);
+export type TensorInput = z.infer<typeof TensorInput>;
+
+export const TensorOutput = z.object({
+  type: z.string(),
+  dims: z.array(z.number()),
+  /** Flat, row-major; int64 as numbers when exact, else strings; NaN/Infinity as strings. */
+  data: z.array(z.union([z.number(), z.string(), z.boolean()])),
+});
+export type TensorOutput = z.infer<typeof TensorOutput>;
+
+/** A row of a Plumb model's form: raw column -> value (null = missing). */
+const PlaygroundRow = z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()]));
+
+/** Rows (Plumb models) or tensors (any model), not both. */
+const PlaygroundFeeds = {
+  rows: z.array(PlaygroundRow).min(1).max(10_000).optional(),
+  tensors: z.record(z.string(), TensorInput).optional(),
+};
+
+/**
+ * One row's prediction. `refused`: the model answered NaN / an empty label, which Plumb's
+ * exporter does for a row the app would refuse (a missing value nothing imputes, an unseen category).
+ */
+export const RowPrediction = z.union([
+  z.object({ label: z.string(), probabilities: z.record(z.string(), z.number().nullable()).optional(), refused: z.boolean().optional() }),
+  z.object({ value: z.number().nullable(), refused: z.boolean().optional() }),
+]);
+export type RowPrediction = z.infer<typeof RowPrediction>;
+
+const PLAYGROUND_API = {
+  'playground.inspect': {
+    request: z.object({ source: ModelSource }),
+    response: z.object({ signature: OnnxSignature }),
+  },
+  'playground.predict': {
+    request: z.object({ source: ModelSource, ...PlaygroundFeeds }),
+    response: z.object({
+      outputs: z.record(z.string(), TensorOutput),
+      /** For rows: one prediction per row, read from the outputs with the model's plumb.* metadata. */
+      predictions: z.array(RowPrediction).optional(),
+      /** Time spent in onnxruntime's run, and for the whole call (feeds, run, outputs). */
+      runMs: z.number(),
+      totalMs: z.number(),
+    }),
+  },
+  'playground.latency': {
+    request: z.object({ source: ModelSource, ...PlaygroundFeeds, runs: z.number().int().min(1).max(10_000) }),
+    response: z.object({ runs: z.number(), p50: z.number(), p95: z.number(), p99: z.number(), mean: z.number(), min: z.number(), max: z.number() }),
+  },
+  'playground.batch': {
+    request: z.object({
+      source: ModelSource,
+      input: FilePath,
+      out: FilePath,
+      /** Names the job in 'playground.progress' events and for playground.cancel; generated when absent. */
+      job: z.string().min(1).max(100).optional(),
+      chunkRows: z.number().int().min(1).max(1_000_000).optional(),
+    }),
+    response: z.object({ job: z.string(), rows: z.number(), out: z.string(), ms: z.number() }),
+  },
+  'playground.cancel': {
+    request: z.object({ job: z.string().min(1).max(100) }),
+    response: z.object({ cancelled: z.boolean() }),
+  },
+} as const;
+
+// ---- Model registry: named models, versions with stages, and the audit trail of stage changes ----
+
+export const MODEL_STAGES = ['none', 'staging', 'production', 'archived'] as const;
+export const ModelStage = z.enum(MODEL_STAGES);
+export type ModelStage = z.infer<typeof ModelStage>;
+
+export const ModelVersionSchema = z.object({
+  version: z.number().int(),
+  stage: ModelStage,
+  /** The trained (Plumb) model artifact, and its ONNX export (null when registered without one). */
+  artifactHash: z.string(),
+  onnxHash: z.string().nullable(),
+  createdAt: z.number(),
+  runId: z.string().nullable(),
+  nodeRunId: z.number().nullable(),
+  nodeId: z.string().nullable(),
+  trainingDataHash: z.string().nullable(),
+  metrics: z.record(z.string(), z.number()),
+  /** The raw columns a caller sends, in input order. */
+  inputSchema: z.array(ColumnSchema).nullable(),
+});
+export type ModelVersionSchema = z.infer<typeof ModelVersionSchema>;
+
+const ModelSummarySchema = z.object({ name: z.string(), createdAt: z.number(), versions: z.array(ModelVersionSchema) });
+
+export const StageEventSchema = z.object({
+  version: z.number().int(),
+  /** null for the registration itself. */
+  from: ModelStage.nullable(),
+  to: ModelStage,
+  /** The OS user; null for changes recorded before the audit trail existed. */
+  actor: z.string().nullable(),
+  comment: z.string().nullable(),
+  at: z.number(),
+});
+export type StageEventSchema = z.infer<typeof StageEventSchema>;
+
+const RegistryName = z.string().min(1).max(100).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "-" or "_"');
+
+const REGISTRY_API = {
+  'models.list': {
+    request: z.object({}),
+    response: z.object({ models: z.array(ModelSummarySchema) }),
+  },
+  'models.get': {
+    request: z.object({ name: RegistryName }),
+    response: z.object({ model: ModelSummarySchema.extend({ events: z.array(StageEventSchema) }) }),
+  },
+  'models.stage': {
+    request: z.object({
+      name: RegistryName,
+      version: z.number().int().min(1),
+      stage: ModelStage,
+      /** Why: required, kept in the audit trail with the OS user and the time. */
+      comment: z.string().trim().min(1, 'a comment (why) is required').max(2000),
+    }),
+    response: z.object({
+      name: z.string(),
+      version: z.number().int(),
+      from: ModelStage,
+      to: ModelStage,
+      changed: z.boolean(),
+      /** Versions archived because this one became the production version. */
+      archived: z.array(z.number().int()),
+    }),
+  },
+} as const;
+
+// ---- Inspector: a table artifact's per-column profile, and one node's recorded run ----
+
+const ArtifactHash = z.string().min(8).max(64).regex(/^[0-9a-f]+$/);
+
+/** One column of `artifact.profile`: the profile node's statistics, computed host side by DuckDB. */
+export const ColumnProfileSchema = z.object({
+  name: z.string(),
+  type: z.string(),
+  nulls: z.number(),
+  nullFraction: z.number(),
+  distinct: z.number(),
+  min: z.union([z.number(), z.string(), z.null()]).optional(),
+  max: z.union([z.number(), z.string(), z.null()]).optional(),
+  mean: z.number().nullable().optional(),
+  std: z.number().nullable().optional(),
+  p25: z.number().nullable().optional(),
+  p50: z.number().nullable().optional(),
+  p75: z.number().nullable().optional(),
+  /** Numeric columns: equal-width bins over [min, max]; null when no finite value can be binned. */
+  histogram: z.object({ edges: z.array(z.number()), counts: z.array(z.number()) }).nullable().optional(),
+  /** Text, boolean and low-cardinality columns: the most frequent values, most frequent first. */
+  topValues: z.array(z.object({ value: z.union([z.number(), z.string(), z.boolean()]), count: z.number() })).optional(),
+});
+export type ColumnProfileSchema = z.infer<typeof ColumnProfileSchema>;
+
+const INSPECTOR_API = {
+  'artifact.profile': {
+    request: z.object({
+      hash: ArtifactHash,
+      bins: z.number().int().min(1).max(200).optional(),
+      topK: z.number().int().min(0).max(100).optional(),
+    }),
+    response: z.object({ hash: z.string(), rows: z.number(), columns: z.array(ColumnProfileSchema) }),
+  },
+  'run.node': {
+    request: z.object({ runId: z.string().min(1).max(100), node: z.string().min(1).max(200) }),
+    response: z.object({
+      runId: z.string(),
+      node: z.string(),
+      status: NodeStatus,
+      cacheHit: z.boolean(),
+      startedAt: z.number(),
+      endedAt: z.number().nullable(),
+      ms: z.number().nullable(),
+      error: z.object({ message: z.string(), stack: z.string().nullable() }).nullable(),
+      logs: z.array(z.object({ time: z.number(), level: z.enum(['debug', 'info', 'warn', 'error']), message: z.string() })),
+    }),
+  },
+} as const;
+
 /** Each method: the request the caller sends and the result it gets back. */
 export const API = {
   'app.info': {
@@ -116,6 +374,33 @@ export const API = {
   'document.recent': {
     request: z.object({}),
     response: z.object({ paths: z.array(z.string()) }),
+  },
+  /**
+   * Keeps a copy of unsaved work in the state folder (never in the user's file), one per
+   * pipeline file, or one for the untitled pipeline when `path` is null.
+   */
+  'document.autosave': {
+    request: z.object({ path: FilePath.nullable(), document: PipelineDocument }),
+    response: z.object({ savedAt: z.number() }),
+  },
+  /** The autosaved copy of that file's (or the untitled) work, when it is newer than the file. */
+  'document.recover': {
+    request: z.object({ path: FilePath.nullable() }),
+    response: z.object({
+      autosave: z
+        .object({
+          path: z.string().nullable(),
+          document: PipelineDocument,
+          savedAt: z.number(),
+          /** The file's modification time; null when it no longer exists (or for untitled work). */
+          fileModifiedAt: z.number().nullable(),
+        })
+        .nullable(),
+    }),
+  },
+  'document.discardAutosave': {
+    request: z.object({ path: FilePath.nullable() }),
+    response: z.object({ discarded: z.boolean() }),
   },
   'dialog.open': {
     request: z.object({}),
@@ -193,6 +478,9 @@ export const API = {
       preview: z.object({ columns: z.array(ColumnSchema), rows: z.array(z.array(z.unknown())) }).optional(),
     }),
   },
+  ...PLAYGROUND_API,
+  ...REGISTRY_API,
+  ...INSPECTOR_API,
 } as const;
 
 export type ApiMethod = keyof typeof API;
@@ -231,6 +519,15 @@ export const PlumbEvent = z.discriminatedUnion('event', [
     message: z.string().optional(),
   }),
   z.object({
+    /** A playground batch prediction advancing; `run` is the batch job's id, never a pipeline run's. */
+    event: z.literal('playground.progress'),
+    run: z.string(),
+    rows: z.number(),
+    totalRows: z.number(),
+    progress: z.number().min(0).max(1),
+    done: z.boolean(),
+  }),
+  z.object({
     event: z.literal('log'),
     run: z.string(),
     node: z.string().optional(),
@@ -250,6 +547,8 @@ export const HTTP = {
   /** POST `${apiPrefix}${method}` with the request as JSON; answers `{ok, result}` or `{ok:false, error}`. */
   apiPrefix: '/api/',
   eventsPath: '/events',
+  /** GET `${batchDownloadPath}${job}?token=…`: the CSV a playground.batch job wrote, as an attachment. */
+  batchDownloadPath: '/files/batch/',
   tokenHeader: 'x-plumb-token',
   /** The token travels in the page URL once (then the renderer drops it) and in this query param for WebSocket. */
   tokenParam: 'token',

@@ -2,7 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { basename, extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { HTTP } from '../../../src-shared/api/contract.js';
 import { ApiCallError, type ApiService } from '../../api/api-service.js';
@@ -98,6 +98,7 @@ export async function startHttpHost(opts: HttpHostOptions): Promise<HttpHost> {
       }
       try {
         const result = await opts.service.call(method, payload);
+        if (method === 'playground.batch') rememberBatchOutput(result);
         return sendJson(res, 200, { ok: true, result });
       } catch (e) {
         if (e instanceof ApiCallError) {
@@ -107,6 +108,7 @@ export async function startHttpHost(opts: HttpHostOptions): Promise<HttpHost> {
         throw e;
       }
     }
+    if (url.pathname.startsWith(HTTP.batchDownloadPath)) return serveBatchOutput(req, res, url);
     if (!allowedHosts().includes(req.headers.host ?? '')) {
       res.writeHead(403).end('unexpected Host header');
       return;
@@ -116,6 +118,57 @@ export async function startHttpHost(opts: HttpHostOptions): Promise<HttpHost> {
       return;
     }
     serveStatic(url.pathname, res);
+  }
+
+  /**
+   * The files playground.batch wrote, by job id: a download is a browser navigation, so the only
+   * files it may fetch are those a batch job produced for this host, never a path it names.
+   */
+  const batchOutputs = new Map<string, string>();
+  const MAX_REMEMBERED_OUTPUTS = 100;
+
+  function rememberBatchOutput(result: unknown): void {
+    if (typeof result !== 'object' || result === null) return;
+    const { job, out } = result as { job?: unknown; out?: unknown };
+    if (typeof job !== 'string' || typeof out !== 'string') return;
+    batchOutputs.delete(job);
+    batchOutputs.set(job, out);
+    if (batchOutputs.size > MAX_REMEMBERED_OUTPUTS) batchOutputs.delete(batchOutputs.keys().next().value!);
+  }
+
+  function serveBatchOutput(req: IncomingMessage, res: ServerResponse, url: URL): void {
+    const refusal = refuse(req, url.searchParams.get(HTTP.tokenParam));
+    const plain = { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' };
+    if (refusal) {
+      res.writeHead(refusal.status, plain).end(refusal.message);
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, plain).end();
+      return;
+    }
+    const job = decodeURIComponent(url.pathname.slice(HTTP.batchDownloadPath.length));
+    const file = batchOutputs.get(job);
+    const stat = file ? statSync(file, { throwIfNoEntry: false }) : undefined;
+    if (!file || !stat?.isFile()) {
+      res.writeHead(404, plain).end(file ? `${file} is no longer there` : `no batch prediction "${job}" was made by this host`);
+      return;
+    }
+    // RFC 6266: an ASCII fallback name, and the exact one percent-encoded.
+    const name = basename(file);
+    const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
+    res.writeHead(200, {
+      ...SECURITY_HEADERS,
+      'content-type': 'text/csv; charset=utf-8',
+      'content-length': String(stat.size),
+      'content-disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+      'cache-control': 'no-store',
+    });
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    createReadStream(file).pipe(res);
   }
 
   function serveStatic(pathname: string, res: ServerResponse): void {
