@@ -2,9 +2,10 @@
  * `npm run bench`: performance figures as ratios against a reference measured in the same
  * invocation, never absolute timings in tests. Reads ../shared/data when present (the real
  * data sets); says so and falls back to the shipped sample when it is not.
- * `npm run bench -- engine` runs one section (ingest, engine, lineage, data, ml, inference).
+ * `npm run bench -- engine` runs one section (ingest, engine, lineage, data, ml, inference, drift).
  */
 import { benchData } from './data.bench.js';
+import { benchDrift } from './drift.bench.js';
 import { benchEngine } from './engine.bench.js';
 import { benchInference } from './inference.js';
 import { benchIngest } from './ingest.bench.js';
@@ -18,6 +19,7 @@ const sections: [string, () => Promise<void>][] = [
   ['data', benchData],
   ['ml', benchMl],
   ['inference', benchInference],
+  ['drift', benchDrift],
 ];
 
 const only = process.argv[2];

@@ -29,6 +29,7 @@ import { runDeployBatchPredict } from './deploy-batch-predict/run.js';
 import { runTrainDecisionTree } from './train-decision-tree/run.js';
 import { runTrainRandomForest } from './train-random-forest/run.js';
 import { runTrainGradientBoosting } from './train-gradient-boosting/run.js';
+import { runMonitorDrift } from './monitor-drift/run.js';
 
 /** Node type@version -> run function (main side only). One line per node type. */
 export const runners: ReadonlyMap<string, NodeRunFn> = new Map([
@@ -60,6 +61,7 @@ export const runners: ReadonlyMap<string, NodeRunFn> = new Map([
   [runnerKey('train.gradient_boosting', 1), runTrainGradientBoosting],
   [runnerKey('deploy.onnx', 1), runDeployOnnx],
   [runnerKey('deploy.batch_predict', 1), runDeployBatchPredict],
+  [runnerKey('monitor.drift', 1), runMonitorDrift],
   // (new runners above this line: one line each)
 ]);
 
