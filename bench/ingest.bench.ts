@@ -30,7 +30,7 @@ export async function benchIngest(): Promise<void> {
     for (const file of files) {
       const doc: PipelineDocument = {
         format: 'plumb.pipeline',
-        version: 1,
+        version: 2,
         id: 'bench',
         name: 'bench',
         description: '',

@@ -2,8 +2,10 @@
  * `npm run bench`: performance figures as ratios against a reference measured in the same
  * invocation, never absolute timings in tests. Reads ../shared/data when present (the real
  * data sets); says so and falls back to the shipped sample when it is not.
- * `npm run bench -- engine` runs one section (ingest, engine, lineage, data, ml, inference, drift).
+ * `npm run bench -- engine` runs one section (ingest, engine, lineage, data, ml, inference, drift, canvas, charts).
  */
+import { benchCanvas } from './canvas.bench.js';
+import { benchCharts } from './charts.bench.js';
 import { benchData } from './data.bench.js';
 import { benchDrift } from './drift.bench.js';
 import { benchEngine } from './engine.bench.js';
@@ -19,7 +21,9 @@ const sections: [string, () => Promise<void>][] = [
   ['data', benchData],
   ['ml', benchMl],
   ['inference', benchInference],
+  ['canvas', benchCanvas],
   ['drift', benchDrift],
+  ['charts', benchCharts],
 ];
 
 const only = process.argv[2];

@@ -69,7 +69,7 @@ test('a param edit shows unsaved changes, and undo takes it back', async ({ page
 test('a node added from the palette shows its missing input, and Ctrl+Z removes it', async ({ page }) => {
   await openApp(page);
   const before = await page.locator('[data-testid^="node-status-"]').count();
-  await page.getByTestId('palette-validate.profile').click();
+  await page.getByTestId('palette-validate.profile').dblclick();
   await expect(page.locator('[data-testid^="node-status-"]')).toHaveCount(before + 1);
   await expect(page.locator('[data-testid^="node-problems-"]')).toHaveCount(1);
   await expect(page.getByTestId('dirty-marker')).toBeVisible();

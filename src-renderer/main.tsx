@@ -2,8 +2,10 @@ import '@xyflow/react/dist/style.css';
 import './styles.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { createChartsController } from './app/charts-controller.js';
 import { createController } from './app/controller.js';
 import { ServicesProvider } from './app/context.js';
+import { createPlaygroundController } from './app/playground-controller.js';
 import { createBridge } from './bridge/index.js';
 import { createAppCommands, MENU_COMMANDS } from './commands/app-commands.js';
 import { App } from './components/App.js';
@@ -13,10 +15,14 @@ import { createAppStore } from './state/store.js';
 const bridge = createBridge();
 const store = createAppStore();
 const controller = createController(bridge, store);
+const playground = createPlaygroundController(bridge, store);
+const charts = createChartsController(bridge, store);
 const isMac = /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
-const commands = createAppCommands({ store, controller }, isMac);
+const commands = createAppCommands({ store, controller, playground }, isMac);
 
 controller.start();
+playground.start();
+charts.start();
 bridge.onMenu((command, arg) => {
   if ((MENU_COMMANDS as readonly string[]).includes(command)) void commands.dispatch(command, arg);
 });
@@ -25,7 +31,7 @@ const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 createRoot(root).render(
   <StrictMode>
-    <ServicesProvider services={{ store, controller, commands }}>
+    <ServicesProvider services={{ store, controller, commands, playground, charts }}>
       <App />
     </ServicesProvider>
   </StrictMode>,

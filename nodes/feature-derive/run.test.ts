@@ -44,7 +44,7 @@ afterAll(async () => {
 let y = 0;
 const node = (id: string, type: string, params: Record<string, unknown> = {}): PipelineNode => ({ id, type, typeVersion: 1, position: { x: 0, y: (y += 80) }, params });
 const edge = (from: string, to: string, fromPort = 'out'): PipelineEdge => ({ id: `${from}.${fromPort}->${to}`, from: { node: from, port: fromPort }, to: { node: to, port: 'in' } });
-const doc = (nodes: PipelineNode[], edges: PipelineEdge[]): PipelineDocument => ({ format: 'plumb.pipeline', version: 1, id: 'derive-test', name: 'derive test', description: '', nodes, edges });
+const doc = (nodes: PipelineNode[], edges: PipelineEdge[]): PipelineDocument => ({ format: 'plumb.pipeline', version: 2, id: 'derive-test', name: 'derive test', description: '', nodes, edges });
 const derive = (id: string, from: string, name: string, expression: string, replace?: boolean) => ({
   node: node(id, 'feature.derive', { name, expression, ...(replace === undefined ? {} : { replace }) }),
   edge: edge(from, id),

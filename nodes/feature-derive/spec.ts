@@ -31,7 +31,7 @@ export const featureDeriveSpec: NodeSpec = {
   outputs: [{ name: 'out', type: 'table', label: 'Table with the new column' }],
   params: [
     { name: 'name', kind: 'string', label: 'New column', required: true, placeholder: 'charges_per_month' },
-    { name: 'expression', kind: 'string', label: 'Expression', required: true, placeholder: 'total_charges / tenure' },
+    { name: 'expression', kind: 'string', syntax: 'expression', label: 'Expression', required: true, placeholder: 'total_charges / tenure' },
     { name: 'replace', kind: 'boolean', label: 'Replace an existing column', default: false },
   ],
   inferSchema: (inputs, params) => {

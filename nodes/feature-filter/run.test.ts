@@ -43,7 +43,7 @@ afterAll(async () => {
 let y = 0;
 const node = (id: string, type: string, params: Record<string, unknown> = {}): PipelineNode => ({ id, type, typeVersion: 1, position: { x: 0, y: (y += 80) }, params });
 const edge = (from: string, to: string, fromPort = 'out', toPort = 'in'): PipelineEdge => ({ id: `${from}.${fromPort}->${to}`, from: { node: from, port: fromPort }, to: { node: to, port: toPort } });
-const doc = (nodes: PipelineNode[], edges: PipelineEdge[]): PipelineDocument => ({ format: 'plumb.pipeline', version: 1, id: 'filter-test', name: 'filter test', description: '', nodes, edges });
+const doc = (nodes: PipelineNode[], edges: PipelineEdge[]): PipelineDocument => ({ format: 'plumb.pipeline', version: 2, id: 'filter-test', name: 'filter test', description: '', nodes, edges });
 const filter = (id: string, from: string, expression: string) => ({ node: node(id, 'feature.filter', { expression }), edge: edge(from, id) });
 
 function outputs(record: FreshRun, id: string): Record<string, ArtifactRecord> {

@@ -32,6 +32,7 @@ export const featureFilterSpec: NodeSpec = {
     {
       name: 'expression',
       kind: 'string',
+      syntax: 'expression',
       label: 'Condition',
       required: true,
       placeholder: "contract = 'Month-to-month' and tenure < 12",

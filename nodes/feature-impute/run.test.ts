@@ -47,7 +47,7 @@ async function pipeline(csv: string, steps: { type: string; params: Record<strin
   ];
   const document: PipelineDocument = {
     format: 'plumb.pipeline',
-    version: 1,
+    version: 2,
     id: 'impute-test',
     name: 'impute test',
     description: '',

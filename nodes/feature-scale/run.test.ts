@@ -52,7 +52,7 @@ interface Fitted {
 async function scale(csv: string, params: Record<string, unknown>): Promise<Fitted> {
   const document: PipelineDocument = {
     format: 'plumb.pipeline',
-    version: 1,
+    version: 2,
     id: 'scale-test',
     name: 'scale test',
     description: '',
@@ -77,7 +77,7 @@ async function scale(csv: string, params: Record<string, unknown>): Promise<Fitt
 async function scaleFails(csv: string, params: Record<string, unknown>): Promise<string> {
   const document: PipelineDocument = {
     format: 'plumb.pipeline',
-    version: 1,
+    version: 2,
     id: 'scale-test',
     name: 'scale test',
     description: '',

@@ -43,7 +43,7 @@ afterAll(async () => {
 let y = 0;
 const node = (id: string, type: string, params: Record<string, unknown> = {}): PipelineNode => ({ id, type, typeVersion: 1, position: { x: 0, y: (y += 80) }, params });
 const edge = (from: string, to: string, fromPort = 'out'): PipelineEdge => ({ id: `${from}.${fromPort}->${to}`, from: { node: from, port: fromPort }, to: { node: to, port: 'in' } });
-const doc = (nodes: PipelineNode[], edges: PipelineEdge[]): PipelineDocument => ({ format: 'plumb.pipeline', version: 1, id: 'select-test', name: 'select test', description: '', nodes, edges });
+const doc = (nodes: PipelineNode[], edges: PipelineEdge[]): PipelineDocument => ({ format: 'plumb.pipeline', version: 2, id: 'select-test', name: 'select test', description: '', nodes, edges });
 const select = (id: string, from: string, params: Record<string, unknown>) => ({ node: node(id, 'feature.select', params), edge: edge(from, id) });
 const sources = () => [
   node('telco', 'ingest.csv', { path: sample('telco_churn.csv') }),

@@ -66,7 +66,7 @@ async function readRows(path: string): Promise<Row[]> {
 async function run(csv: string, params: Record<string, unknown>): Promise<FreshRun> {
   const document: PipelineDocument = {
     format: 'plumb.pipeline',
-    version: 1,
+    version: 2,
     id: 'transform-test',
     name: 'transform test',
     description: '',

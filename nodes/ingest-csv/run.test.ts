@@ -38,7 +38,7 @@ afterAll(async () => {
 async function ingest(params: Record<string, unknown>) {
   const document: PipelineDocument = {
     format: 'plumb.pipeline',
-    version: 1,
+    version: 2,
     id: 'ingest-test',
     name: 'ingest test',
     description: '',

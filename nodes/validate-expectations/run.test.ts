@@ -60,7 +60,7 @@ const edge = (from: string, to: string, fromPort = 'out', toPort = 'in'): Pipeli
 });
 const doc = (nodes: PipelineNode[], edges: PipelineEdge[]): PipelineDocument => ({
   format: 'plumb.pipeline',
-  version: 1,
+  version: 2,
   id: 'expectations-test',
   name: 'expectations test',
   description: '',

@@ -50,7 +50,7 @@ function edge(id: string, from: string, fromPort: string, to: string, toPort: st
   return { id, from: { node: from, port: fromPort }, to: { node: to, port: toPort } };
 }
 function doc(nodes: PipelineNode[], edges: PipelineEdge[] = []): PipelineDocument {
-  return { format: 'plumb.pipeline', version: 1, id: 'test', name: 'test', description: '', nodes, edges };
+  return { format: 'plumb.pipeline', version: 2, id: 'test', name: 'test', description: '', nodes, edges };
 }
 
 async function run(document: PipelineDocument, baseDir = data): Promise<{ record: FreshRun }> {

@@ -14,6 +14,7 @@ import { Playground } from '../inference/playground.js';
 import { resolveModelRef } from '../registry/resolve.js';
 import { ApiCallError, type ApiService, type HostAbilities } from './api-service.js';
 import { autosaveHandlers } from './autosave-handlers.js';
+import { chartsHandlers } from './charts-handlers.js';
 import { inspectorHandlers } from './inspector-handlers.js';
 import { Autosaves } from './autosaves.js';
 import { playgroundHandlers } from './playground-handlers.js';
@@ -101,7 +102,7 @@ export function createApiService(deps: ServiceDeps): ApiService {
 
     'document.recent': async () => ({ paths: await deps.recent.list() }),
 
-    'dialog.open': async () => ({ path: deps.abilities.dialogs ? await deps.abilities.dialogs.open() : null }),
+    'dialog.open': async ({ kind }) => ({ path: deps.abilities.dialogs ? await deps.abilities.dialogs.open(kind) : null }),
 
     'dialog.save': async ({ suggestedName }) => ({
       path: deps.abilities.dialogs ? await deps.abilities.dialogs.save(suggestedName) : null,
@@ -167,6 +168,7 @@ export function createApiService(deps: ServiceDeps): ApiService {
     ...registryHandlers(deps.lineage),
     ...inspectorHandlers(deps.lineage, async () => (await (previewDb ??= DuckDatabase.open({ threads: 1 }))).session()),
     ...autosaveHandlers(deps.autosaves ?? new Autosaves(deps.home)),
+    ...chartsHandlers(deps.lineage),
   };
 
   async function previewPage(path: string, offset: number, limit: number) {

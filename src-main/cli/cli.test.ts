@@ -185,13 +185,13 @@ describe('plumb validate', () => {
   });
 
   it('refuses a file of a newer format version instead of half-reading it', async () => {
-    const newer = { ...(JSON.parse(await readFile(EXAMPLE, 'utf8')) as object), version: 2, futureField: { lanes: [] } };
+    const newer = { ...(JSON.parse(await readFile(EXAMPLE, 'utf8')) as object), version: 3, futureField: { lanes: [] } };
     const file = await writeDoc('newer.plumb', newer);
     for (const cmd of ['validate', 'run']) {
       const r = await plumb(cmd, file, '--json');
       expect(r.code).toBe(2);
       expect(r.stdout).toBe('');
-      expect(r.stderr).toMatch(/was saved by a newer Plumb \(format version 2; this version reads up to 1\)/);
+      expect(r.stderr).toMatch(/was saved by a newer Plumb \(format version 3; this version reads up to 2\)/);
     }
   });
 });

@@ -91,7 +91,7 @@ describe('a process killed in the middle of a run', () => {
       const rerun = t.engine.start({
         document: {
           format: 'plumb.pipeline',
-          version: 1,
+          version: 2,
           id: 'crash',
           name: 'crash',
           description: '',

@@ -531,6 +531,28 @@ export class LineageStore {
     });
   }
 
+  /**
+   * The rows of `experiments` with each run's pipeline, for one pipeline or (without one) every
+   * pipeline: the charts panel's table.
+   */
+  experimentsAcross(q: { pipelineId?: string; limit?: number } = {}): (ExperimentRow & { pipelineId: string; pipelineName: string })[] {
+    const limit = q.limit ?? 500;
+    const rows = q.pipelineId === undefined ? this.s.experimentsAll.all({ limit }) : this.s.experimentsOfPipeline.all({ pipelineId: q.pipelineId, limit });
+    return rows.map((r) => {
+      const metrics = JSON.parse(r.metrics_json) as Record<string, number | null>;
+      for (const k in metrics) metrics[k] ??= Number.NaN;
+      return {
+        runId: r.id,
+        pipelineId: r.pipeline_id,
+        pipelineName: r.pipeline_name,
+        status: r.status,
+        startedAt: r.started_at,
+        params: JSON.parse(r.params_json) as Record<string, unknown>,
+        metrics: metrics as Record<string, number>,
+      };
+    });
+  }
+
   // ---------------------------------------------------------------- gc support
 
   /** Evictable artifacts (not source files, not already evicted), least recently used first. */
@@ -742,6 +764,18 @@ const METRIC_SOURCE = `CASE WHEN n.cache_hit = 1 THEN coalesce(
 /** The latest node run `n` of its node in run `r` (a re-run node keeps only its last run). */
 const LATEST_IN_RUN = `n.run_id = r.id AND n.id = (SELECT max(n2.id) FROM node_runs n2 WHERE n2.run_id = r.id AND n2.node_id = n.node_id)`;
 
+/** The experiments query with each run's pipeline (id and name), for the charts panel. */
+const EXPERIMENT_COLS = `SELECT r.id, r.status, r.started_at, r.pipeline_id, p.name AS pipeline_name,
+    (SELECT json_group_object(n.node_id || '.' || pa.name, json(pa.value_json))
+       FROM node_runs n JOIN params pa ON pa.node_run_id = n.id WHERE ${LATEST_IN_RUN}) AS params_json,
+    (SELECT json_group_object(n.node_id || '.' || m.name, m.value)
+       FROM node_runs n JOIN metrics m ON m.node_run_id = ${METRIC_SOURCE} AND m.step IS NULL WHERE ${LATEST_IN_RUN}) AS metrics_json
+  FROM runs r JOIN pipelines p ON p.id = r.pipeline_id`;
+interface PipelineCols {
+  pipeline_id: string;
+  pipeline_name: string;
+}
+
 function prepareStatements(db: Database.Database) {
   return {
     // writes
@@ -920,6 +954,13 @@ function prepareStatements(db: Database.Database) {
          (SELECT json_group_object(n.node_id || '.' || m.name, m.value)
             FROM node_runs n JOIN metrics m ON m.node_run_id = ${METRIC_SOURCE} AND m.step IS NULL WHERE ${LATEST_IN_RUN}) AS metrics_json
        FROM runs r WHERE r.pipeline_id = @pipelineId ORDER BY r.started_at DESC, r.rowid DESC LIMIT @limit`,
+    ),
+
+    experimentsOfPipeline: db.prepare<{ pipelineId: string; limit: number }, ExperimentDbRow & PipelineCols>(
+      `${EXPERIMENT_COLS} WHERE r.pipeline_id = @pipelineId ORDER BY r.started_at DESC, r.rowid DESC LIMIT @limit`,
+    ),
+    experimentsAll: db.prepare<{ limit: number }, ExperimentDbRow & PipelineCols>(
+      `${EXPERIMENT_COLS} ORDER BY r.started_at DESC, r.rowid DESC LIMIT @limit`,
     ),
 
     // gc

@@ -116,7 +116,7 @@ export const testEdge = (from: string, to: string, toPort = 'a', fromPort = 'out
 
 export const testDocument = (nodes: PipelineNode[], edges: PipelineEdge[], id = 'test-pipeline'): PipelineDocument => ({
   format: 'plumb.pipeline',
-  version: 1,
+  version: 2,
   id,
   name: id,
   description: '',

@@ -2,12 +2,16 @@ import { createContext, useContext, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import type { AppCommands } from '../commands/app-commands.js';
 import type { AppState, AppStore } from '../state/store.js';
+import type { ChartsController } from './charts-controller.js';
 import type { Controller } from './controller.js';
+import type { PlaygroundController } from './playground-controller.js';
 
 export interface AppServices {
   readonly store: AppStore;
   readonly controller: Controller;
   readonly commands: AppCommands;
+  readonly playground: PlaygroundController;
+  readonly charts: ChartsController;
 }
 
 const ServicesContext = createContext<AppServices | null>(null);
@@ -42,6 +46,14 @@ export function useGetState(): () => AppState {
 
 export function useController(): Controller {
   return useServices().controller;
+}
+
+export function usePlayground(): PlaygroundController {
+  return useServices().playground;
+}
+
+export function useCharts(): ChartsController {
+  return useServices().charts;
 }
 
 export function useCommands(): AppCommands {

@@ -36,6 +36,7 @@ function fakeBridge() {
     },
     onMenu: () => () => {},
     onConnection: () => () => {},
+    batchDownloadUrl: () => null,
     dispose() {},
   };
   return {

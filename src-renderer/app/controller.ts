@@ -4,6 +4,7 @@ import { BridgeError, type Bridge } from '../bridge/bridge.js';
 import { isRunActive, outputKey } from '../state/run-slice.js';
 import { canonicalOf, selectDirty, selectHasErrors } from '../state/selectors.js';
 import type { AppStore } from '../state/store.js';
+import { createAutosave, type Autosave } from './autosave.js';
 import { createExplainScheduler } from './explain-scheduler.js';
 
 /** How long the document must stay unchanged before asking the engine what would run. */
@@ -31,11 +32,15 @@ export interface Controller {
   run(request: RunRequest): Promise<void>;
   cancelRun(): Promise<void>;
   loadOutput(runId: string, node: string, port: string): Promise<void>;
+  /** The inspector's reads that are not kept in the store: table pages, column profiles, a node's recorded run. */
+  inspect<M extends InspectMethod>(method: M, request: ApiRequest<M>): Promise<ApiResponse<M>>;
   deleteSelection(): void;
   /** Asks the user through the in-app confirm dialog. */
   confirm(title: string, message: string, confirmLabel: string): Promise<boolean>;
   answerConfirm(id: number, ok: boolean): void;
   reportError(error: unknown): void;
+  /** Unsaved work kept on the host, and the offer to restore it. */
+  readonly autosave: Autosave;
 }
 
 export function suggestedFileName(name: string): string {
@@ -55,6 +60,8 @@ export function suggestedSavePath(currentPath: string | null, home: string | nul
   const sep = home.includes('\\') && !home.includes('/') ? '\\' : '/';
   return `${home.replace(/[\\/]+$/, '')}${sep}${file}`;
 }
+
+export type InspectMethod = 'artifact.preview' | 'artifact.profile' | 'run.node';
 
 export function createController(bridge: Bridge, store: AppStore): Controller {
   const state = () => store.getState();
@@ -143,6 +150,15 @@ export function createController(bridge: Bridge, store: AppStore): Controller {
     return false;
   };
 
+  // A failing autosave is worth one toast per distinct reason, not one per keystroke.
+  let lastAutosaveError = '';
+  const autosave = createAutosave(call, store, (e) => {
+    const message = e instanceof Error ? e.message : String(e);
+    if (message === lastAutosaveError) return;
+    lastAutosaveError = message;
+    state().pushToast('error', `Could not keep unsaved work: ${message}`);
+  });
+
   const explain = createExplainScheduler({
     target: (): { document: PipelineDocument; path: string | null } | null => {
       const s = state();
@@ -162,6 +178,7 @@ export function createController(bridge: Bridge, store: AppStore): Controller {
     start() {
       const offEvents = bridge.onEvent((event) => state().applyEvent(event));
       const offConnection = bridge.onConnection((c) => state().setConnection(c));
+      const offAutosave = autosave.start();
       const offStore = store.subscribe((s, prev) => {
         if (s.loadCount !== prev.loadCount) {
           explain.invalidate();
@@ -179,6 +196,7 @@ export function createController(bridge: Bridge, store: AppStore): Controller {
           const info = await call('app.info', {});
           state().setAppInfo(info);
           if (info.initialPath) await openPath(info.initialPath, { confirmed: true });
+          else await autosave.check();
         } catch (e) {
           reportError(e);
         }
@@ -186,6 +204,7 @@ export function createController(bridge: Bridge, store: AppStore): Controller {
       return () => {
         offEvents();
         offConnection();
+        offAutosave();
         offStore();
         explain.dispose();
       };
@@ -259,6 +278,8 @@ export function createController(bridge: Bridge, store: AppStore): Controller {
       }
     },
 
+    inspect: (method, request) => call(method, request),
+
     async loadOutput(runId, node, port) {
       const key = outputKey(runId, node, port);
       const current = state().outputs[key];
@@ -274,10 +295,7 @@ export function createController(bridge: Bridge, store: AppStore): Controller {
     },
 
     deleteSelection() {
-      const { selectedNodeId, selectedEdgeId } = state();
-      if (selectedNodeId) state().deleteElements({ nodes: [selectedNodeId] });
-      else if (selectedEdgeId) state().deleteElements({ edges: [selectedEdgeId] });
-      state().select(null);
+      state().deleteSelection();
     },
 
     confirm,
@@ -289,5 +307,6 @@ export function createController(bridge: Bridge, store: AppStore): Controller {
       resolve?.(ok);
     },
     reportError,
+    autosave,
   };
 }

@@ -21,6 +21,11 @@ export interface Bridge {
   onMenu(listener: (command: string, arg?: unknown) => void): () => void;
   /** Whether the event stream is live; the listener is called at once with the current state. */
   onConnection(listener: (state: ConnectionState) => void): () => void;
+  /**
+   * Where the browser can download the CSV a playground batch job wrote; null where the file
+   * is already on the user's disk (Electron), and the path is what to show.
+   */
+  batchDownloadUrl(job: string): string | null;
   dispose(): void;
 }
 

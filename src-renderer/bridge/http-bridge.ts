@@ -133,6 +133,14 @@ export function createHttpBridge(opts: HttpBridgeOptions): Bridge {
       listener(state);
       return off;
     },
+    batchDownloadUrl(job) {
+      // A download is a navigation, which cannot carry the token header: it goes in the query, as for the WebSocket.
+      const url = new URL(`${HTTP.batchDownloadPath}${encodeURIComponent(job)}`, opts.baseUrl);
+      url.hash = '';
+      url.search = '';
+      if (opts.token) url.searchParams.set(HTTP.tokenParam, opts.token);
+      return url.href;
+    },
     dispose() {
       disposed = true;
       if (timer) clearTimeout(timer);

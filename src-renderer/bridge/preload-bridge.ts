@@ -27,6 +27,7 @@ export function createPreloadBridge(plumb: PreloadBridge): Bridge {
       listener('connected');
       return () => {};
     },
+    batchDownloadUrl: () => null,
     dispose() {},
   };
 }

@@ -1,12 +1,13 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Controller } from '../app/controller.js';
+import type { PlaygroundController } from '../app/playground-controller.js';
 import type { PipelineDocument } from '../../src-shared/pipeline/document.js';
 import { createAppStore } from '../state/store.js';
 import { createAppCommands } from './app-commands.js';
 
 const doc: PipelineDocument = {
   format: 'plumb.pipeline',
-  version: 1,
+  version: 2,
   id: 'test',
   name: 'Test',
   description: '',
@@ -18,8 +19,10 @@ function setup() {
   const store = createAppStore();
   store.getState().loadDocument({ document: doc, path: '/p/t.plumb', hash: 'h' });
   const run = vi.fn<Controller['run']>(async () => {});
-  const commands = createAppCommands({ store, controller: { run } as unknown as Controller }, false);
-  return { store, commands, run };
+  const predict = vi.fn<PlaygroundController['predict']>(async () => {});
+  const playground = { predict } as unknown as PlaygroundController;
+  const commands = createAppCommands({ store, controller: { run } as unknown as Controller, playground }, false);
+  return { store, commands, run, predict };
 }
 
 describe('run commands', () => {
@@ -67,5 +70,43 @@ describe('run commands', () => {
     const { commands, store } = setup();
     store.getState().select({ node: 'gone' });
     expect(commands.isEnabled('run.node')).toBe(false);
+  });
+});
+
+describe('playground commands', () => {
+  it('shows the playground with Ctrl+Shift+P, and predicts only once a model is loaded', async () => {
+    const { commands, store, predict } = setup();
+    const key = { key: 'P', ctrlKey: true, metaKey: false, altKey: false, shiftKey: true };
+    expect(commands.commandForKey(key)?.id).toBe('view.playground');
+    await commands.dispatch('view.playground');
+    expect(store.getState().sideTab).toBe('playground');
+
+    expect(commands.isEnabled('playground.predict')).toBe(false);
+    const seq = store.getState().playgroundModelChosen('a', { path: '/m/add.onnx' }, 'add.onnx');
+    expect(commands.isEnabled('playground.predict')).toBe(false);
+    store.getState().playgroundSignature('a', seq, {
+      state: 'loaded',
+      data: {
+        path: '/m/add.onnx',
+        bytes: 1,
+        irVersion: 8,
+        producer: { name: 't', version: '' },
+        domain: '',
+        modelVersion: 0,
+        docString: '',
+        opsets: [],
+        inputs: [],
+        outputs: [],
+        metadata: {},
+        plumb: null,
+        warnings: [],
+      },
+    });
+    expect(commands.isEnabled('playground.predict')).toBe(true);
+    await commands.dispatch('playground.predict');
+    expect(predict).toHaveBeenCalledTimes(1);
+    // While a prediction is in flight, another is not started.
+    store.getState().playgroundPrediction('a', seq, { state: 'loading' });
+    expect(commands.isEnabled('playground.predict')).toBe(false);
   });
 });

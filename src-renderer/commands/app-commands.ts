@@ -1,11 +1,16 @@
 import type { Controller } from '../app/controller.js';
+import type { PlaygroundController } from '../app/playground-controller.js';
+import { loadedSignature, SLOT_IDS } from '../state/playground-slice.js';
 import { isRunActive } from '../state/run-slice.js';
 import type { AppStore } from '../state/store.js';
+import { EDIT_COMMANDS } from './edit-commands.js';
+import { helpCommands } from './help.js';
 import { createCommandRegistry, type Command, type CommandRegistry } from './registry.js';
 
 export interface CommandContext {
   readonly store: AppStore;
   readonly controller: Controller;
+  readonly playground: PlaygroundController;
 }
 
 export type AppCommands = CommandRegistry<CommandContext>;
@@ -55,16 +60,7 @@ export const APP_COMMANDS: readonly Command<CommandContext>[] = [
     enabled: (c) => c.store.temporal.getState().futureStates.length > 0,
     perform: (c) => c.store.getState().redo(),
   },
-  {
-    id: 'edit.delete',
-    label: 'Delete',
-    shortcuts: ['Delete', 'Backspace'],
-    enabled: (c) => {
-      const s = c.store.getState();
-      return s.selectedNodeId !== null || s.selectedEdgeId !== null;
-    },
-    perform: (c) => c.controller.deleteSelection(),
-  },
+  // edit.delete, copy/paste, duplicate and the canvas's view commands: see edit-commands.ts.
   {
     id: 'run.all',
     label: 'Run',
@@ -91,6 +87,7 @@ export const APP_COMMANDS: readonly Command<CommandContext>[] = [
   {
     id: 'run.node',
     label: 'Re-run this node',
+    shortcuts: ['Alt+Mod+Enter'],
     enabled: canRunSelected,
     perform: async (c) => {
       const node = selectedNode(c);
@@ -106,11 +103,42 @@ export const APP_COMMANDS: readonly Command<CommandContext>[] = [
   },
 ];
 
+/** A model is loaded in some slot and none of them is busy predicting. */
+const canPredict = (ctx: CommandContext): boolean => {
+  const { slots } = ctx.store.getState().playground;
+  const loaded = SLOT_IDS.map((id) => slots[id]).filter((s) => loadedSignature(s) !== null);
+  return loaded.length > 0 && loaded.every((s) => s?.prediction?.state !== 'loading' && s?.latency?.state !== 'loading');
+};
+
+/**
+ * The playground's commands. Predict's Ctrl/Cmd+Enter is bound by the playground pane itself
+ * (PlaygroundPane's key handler): globally that key runs the pipeline, inside the pane it predicts.
+ */
+export const PLAYGROUND_COMMANDS: readonly Command<CommandContext>[] = [
+  {
+    id: 'view.playground',
+    label: 'Show the playground',
+    shortcuts: ['Shift+Mod+P'],
+    perform: (c) => c.store.getState().setSideTab('playground'),
+  },
+  {
+    id: 'playground.openFile',
+    label: 'Open .onnx file…',
+    perform: (c) => {
+      c.store.getState().setSideTab('playground');
+      return c.playground.openFile('a');
+    },
+  },
+  { id: 'playground.predict', label: 'Predict', enabled: canPredict, perform: (c) => c.playground.predict() },
+  { id: 'playground.latency', label: 'Measure latency', enabled: canPredict, perform: (c) => c.playground.measureLatency() },
+];
+
 export function createAppCommands(ctx: CommandContext, isMac: boolean): AppCommands {
   const registry = createCommandRegistry(ctx, {
     isMac,
     onError: (error) => ctx.controller.reportError(error),
   });
-  for (const command of APP_COMMANDS) registry.register(command);
+  for (const command of [...APP_COMMANDS, ...EDIT_COMMANDS, ...PLAYGROUND_COMMANDS]) registry.register(command);
+  for (const command of helpCommands<CommandContext>((c) => c.store.getState().showDialog({ kind: 'help' }))) registry.register(command);
   return registry;
 }

@@ -20,7 +20,7 @@ export function installKeyboardShortcuts<C>(registry: CommandRegistry<C>, target
     // Keys pressed inside a dialog belong to the dialog, not to the pipeline behind it.
     if (event.target instanceof Element && event.target.closest('[role="dialog"]')) return;
     const command = registry.commandForKey(event);
-    if (!command) return;
+    if (!command || command.nativeKey) return;
     event.preventDefault();
     void registry.dispatch(command.id);
   };

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Controller } from '../app/controller.js';
+import type { PlaygroundController } from '../app/playground-controller.js';
 import { createAppStore } from '../state/store.js';
 import { createAppCommands } from './app-commands.js';
 import { createCommandRegistry, normalizeShortcut, type KeyLike } from './registry.js';
@@ -15,6 +16,7 @@ const key = (k: string, mods: Partial<Omit<KeyLike, 'key'>> = {}): KeyLike => ({
 
 // Registration never calls the controller.
 const stubController = {} as Controller;
+const stubPlayground = {} as PlaygroundController;
 
 function registry(isMac = false) {
   const onError = vi.fn();
@@ -86,9 +88,9 @@ describe('command registry', () => {
 
   it('registers all app commands without conflicts on either platform', () => {
     for (const isMac of [false, true]) {
-      const reg = createAppCommands({ store: createAppStore(), controller: stubController }, isMac);
+      const reg = createAppCommands({ store: createAppStore(), controller: stubController, playground: stubPlayground }, isMac);
       expect(reg.list().map((c) => c.id)).toEqual(
-        expect.arrayContaining(['file.new', 'file.open', 'file.save', 'file.saveAs', 'edit.undo', 'edit.redo', 'edit.delete', 'run.all', 'run.cancel']),
+        expect.arrayContaining(['file.new', 'file.open', 'file.save', 'file.saveAs', 'edit.undo', 'edit.redo', 'edit.delete', 'run.all', 'run.cancel', 'view.playground', 'playground.predict']),
       );
     }
   });

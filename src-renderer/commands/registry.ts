@@ -10,6 +10,11 @@ export interface Command<C> {
    * and Ctrl elsewhere.
    */
   readonly shortcuts?: readonly string[];
+  /**
+   * The shortcut is left to the browser, whose own event does the work (copy, cut and paste: the
+   * clipboard events carry the text without a permission prompt). Still listed for menus and help.
+   */
+  readonly nativeKey?: boolean;
   /** When false, dispatch does nothing and a shortcut is left to the browser. */
   readonly enabled?: (ctx: C) => boolean;
   readonly perform: (ctx: C, arg?: unknown) => void | Promise<void>;
@@ -35,6 +40,8 @@ export interface CommandRegistry<C> {
   commandForKey(event: KeyLike): Command<C> | undefined;
   /** The first shortcut of a command as the platform writes it, e.g. `Ctrl+S` or `⌘S`. */
   shortcutLabel(id: string): string | undefined;
+  /** Every shortcut of a command as the platform writes it (the help overlay lists them all). */
+  shortcutLabels(id: string): string[];
 }
 
 export interface RegistryOptions {
@@ -122,5 +129,6 @@ export function createCommandRegistry<C>(ctx: C, opts: RegistryOptions): Command
       const first = commands.get(id)?.shortcuts?.[0];
       return first ? displayShortcut(first, opts.isMac) : undefined;
     },
+    shortcutLabels: (id) => (commands.get(id)?.shortcuts ?? []).map((s) => displayShortcut(s, opts.isMac)),
   };
 }

@@ -1,9 +1,11 @@
 import { ReactFlowProvider } from '@xyflow/react';
+import { useApp } from '../app/context.js';
 import { useKeyboardShortcuts, useUnsavedChangesGuard } from '../app/hooks.js';
 import { Canvas } from './canvas/Canvas.js';
 import { ConnectionBanner } from './ConnectionBanner.js';
 import { Dialogs } from './dialogs/Dialogs.js';
 import { Palette } from './Palette.js';
+import { RecoveryBanner } from './RecoveryBanner.js';
 import { RunLog } from './RunLog.js';
 import { SidePanel } from './side/SidePanel.js';
 import { Toasts } from './Toasts.js';
@@ -12,13 +14,16 @@ import { TopBar } from './TopBar.js';
 export function App() {
   useKeyboardShortcuts();
   useUnsavedChangesGuard();
+  // The playground and the charts need room (a form and two results, a table and its charts); the canvas keeps the rest.
+  const wide = useApp((s) => s.sideTab === 'playground' || s.sideTab === 'charts');
   return (
     // One provider around everything, so the palette can place nodes in the canvas's viewport.
     <ReactFlowProvider>
       <div className="app">
         <TopBar />
         <ConnectionBanner />
-        <main className="workspace">
+        <RecoveryBanner />
+        <main className={wide ? 'workspace wide-side' : 'workspace'}>
           <Palette />
           <Canvas />
           <SidePanel />

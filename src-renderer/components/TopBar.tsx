@@ -21,6 +21,7 @@ export function TopBar() {
         <RunButtons />
       </div>
       <RunStatusView />
+      <CommandButton command="help.shortcuts" text="?" />
     </header>
   );
 }
@@ -29,6 +30,7 @@ function DocumentTitle() {
   const name = useApp((s) => s.document.name);
   const path = useApp((s) => s.path);
   const dirty = useApp(selectDirty);
+  const autosavedAt = useApp((s) => s.autosave.savedAt);
   const { renameDocument } = useActions();
   return (
     <div className="doc-title">
@@ -41,7 +43,18 @@ function DocumentTitle() {
           onCommit={(v) => renameDocument(v)}
         />
         {dirty && (
-          <span className="dirty-marker" data-testid="dirty-marker" title="Unsaved changes" aria-label="Unsaved changes">
+          // Where the work is kept goes in the marker's tooltip: the top bar has no room to spare at 1280 px.
+          <span
+            className="dirty-marker"
+            data-testid="dirty-marker"
+            data-autosaved={autosavedAt !== null ? 'true' : undefined}
+            title={
+              autosavedAt !== null
+                ? `Unsaved changes, kept at ${new Date(autosavedAt).toLocaleTimeString()} in Plumb's state folder (offered back if Plumb closes before you save)`
+                : 'Unsaved changes'
+            }
+            aria-label="Unsaved changes"
+          >
             ●
           </span>
         )}

@@ -2,7 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { createCatalogue } from '../../src-shared/nodes/catalogue.js';
 import type { NodeSpec } from '../../src-shared/nodes/spec.js';
 import { emptyDocument, type PipelineDocument } from '../../src-shared/pipeline/document.js';
-import { addNode, connect, connectionProblem, deleteElements, freeSpot, newNodeId, setLabel, setParam } from './document-ops.js';
+import {
+  addNode,
+  addNote,
+  connect,
+  connectionProblem,
+  deleteElements,
+  freeSpot,
+  moveElements,
+  newNodeId,
+  resizeNote,
+  setLabel,
+  setNoteColor,
+  setNoteText,
+  setParam,
+} from './document-ops.js';
 
 const spec = (type: string, inputs: NodeSpec['inputs'], outputs: NodeSpec['outputs']): NodeSpec => ({
   type,
@@ -94,5 +108,36 @@ describe('freeSpot', () => {
       { x: 50, y: 74, width: 100, height: 50 },
     ];
     expect(freeSpot({ x: 10, y: 10 }, size, taken, 24)).toEqual({ x: 10, y: 148 });
+  });
+});
+
+describe('sticky note ops', () => {
+  it('add, write, colour, resize and move notes; unchanged edits return the same document', () => {
+    let doc = addNote(graph(), { x: 5, y: 6 });
+    doc = addNote(doc, { x: 0, y: 0 }, { text: 'b', color: 'green' });
+    expect(doc.notes).toEqual([
+      { id: 'note_1', position: { x: 5, y: 6 }, size: { width: 220, height: 120 }, text: '', color: 'yellow' },
+      { id: 'note_2', position: { x: 0, y: 0 }, size: { width: 220, height: 120 }, text: 'b', color: 'green' },
+    ]);
+    expect(setNoteText(doc, 'note_2', 'b')).toBe(doc);
+    expect(setNoteColor(doc, 'note_2', 'green')).toBe(doc);
+    doc = setNoteText(setNoteColor(doc, 'note_1', 'blue'), 'note_1', 'why');
+    expect(doc.notes![0]).toMatchObject({ text: 'why', color: 'blue' });
+    // Never smaller than a readable minimum, always whole pixels.
+    doc = resizeNote(doc, 'note_1', { x: 1, y: 2 }, { width: 10.4, height: 300.6 });
+    expect(doc.notes![0]).toMatchObject({ position: { x: 1, y: 2 }, size: { width: 40, height: 301 } });
+    expect(resizeNote(doc, 'note_1', { x: 1, y: 2 }, { width: 40, height: 301 })).toBe(doc);
+    const moved = moveElements(doc, { nodes: { a: { x: 9, y: 9 } }, notes: { note_2: { x: 7, y: 8 } } });
+    expect(moved.nodes.find((n) => n.id === 'a')!.position).toEqual({ x: 9, y: 9 });
+    expect(moved.notes![1]!.position).toEqual({ x: 7, y: 8 });
+    expect(moveElements(moved, { notes: { note_2: { x: 7, y: 8 } } })).toBe(moved);
+  });
+
+  it('deleting the last note leaves no notes key, so the file reads as before', () => {
+    const doc = graph();
+    const withNote = addNote(doc, { x: 0, y: 0 });
+    const back = deleteElements(withNote, { notes: ['note_1'] });
+    expect('notes' in back).toBe(false);
+    expect(back).toEqual(doc);
   });
 });

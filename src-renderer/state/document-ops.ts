@@ -1,6 +1,6 @@
 import type { Catalogue } from '../../src-shared/nodes/catalogue.js';
 import { withDefaults, type NodeSpec, type PortSpec } from '../../src-shared/nodes/spec.js';
-import type { PipelineDocument, PipelineEdge, PipelineNode, PortRef } from '../../src-shared/pipeline/document.js';
+import type { NoteColor, PipelineDocument, PipelineEdge, PipelineNode, PipelineNote, PortRef } from '../../src-shared/pipeline/document.js';
 
 /**
  * Pure edits of a pipeline document. Each returns a fresh document (or the same object when
@@ -99,13 +99,99 @@ export function renameDocument(doc: PipelineDocument, name: string): PipelineDoc
 
 export function deleteElements(
   doc: PipelineDocument,
-  ids: { readonly nodes?: readonly string[]; readonly edges?: readonly string[] },
+  ids: { readonly nodes?: readonly string[]; readonly edges?: readonly string[]; readonly notes?: readonly string[] },
 ): PipelineDocument {
   const nodeIds = new Set(ids.nodes ?? []);
   const edgeIds = new Set(ids.edges ?? []);
+  const noteIds = new Set(ids.notes ?? []);
   const nodes = doc.nodes.filter((n) => !nodeIds.has(n.id));
   const edges = doc.edges.filter((e) => !edgeIds.has(e.id) && !nodeIds.has(e.from.node) && !nodeIds.has(e.to.node));
-  return nodes.length === doc.nodes.length && edges.length === doc.edges.length ? doc : { ...doc, nodes, edges };
+  const notes = (doc.notes ?? []).filter((n) => !noteIds.has(n.id));
+  if (nodes.length === doc.nodes.length && edges.length === doc.edges.length && notes.length === (doc.notes ?? []).length) return doc;
+  return withNotes({ ...doc, nodes, edges }, notes);
+}
+
+/* ---- sticky notes ---- */
+
+/** An empty list is written as no `notes` key, so deleting the last note leaves the file as it was. */
+function withNotes(doc: PipelineDocument, notes: readonly PipelineNote[]): PipelineDocument {
+  if (notes.length > 0) return { ...doc, notes: [...notes] };
+  if (doc.notes === undefined) return doc;
+  const { notes: _removed, ...rest } = doc;
+  return rest;
+}
+
+export function newNoteId(doc: PipelineDocument, taken: ReadonlySet<string> = new Set()): string {
+  const used = new Set([...(doc.notes ?? []).map((n) => n.id), ...taken]);
+  let n = 1;
+  while (used.has(`note_${n}`)) n++;
+  return `note_${n}`;
+}
+
+export const DEFAULT_NOTE_SIZE = { width: 220, height: 120 } as const;
+
+export function addNote(
+  doc: PipelineDocument,
+  position: XY,
+  init: { readonly text?: string; readonly color?: NoteColor; readonly id?: string } = {},
+): PipelineDocument {
+  const note: PipelineNote = {
+    id: init.id ?? newNoteId(doc),
+    position: { x: position.x, y: position.y },
+    size: { ...DEFAULT_NOTE_SIZE },
+    text: init.text ?? '',
+    color: init.color ?? 'yellow',
+  };
+  return withNotes(doc, [...(doc.notes ?? []), note]);
+}
+
+function updateNote(doc: PipelineDocument, id: string, update: (n: PipelineNote) => PipelineNote): PipelineDocument {
+  let changed = false;
+  const notes = (doc.notes ?? []).map((n) => {
+    if (n.id !== id) return n;
+    const next = update(n);
+    if (next !== n) changed = true;
+    return next;
+  });
+  return changed ? { ...doc, notes } : doc;
+}
+
+export function setNoteText(doc: PipelineDocument, id: string, text: string): PipelineDocument {
+  return updateNote(doc, id, (n) => (n.text === text ? n : { ...n, text }));
+}
+
+export function setNoteColor(doc: PipelineDocument, id: string, color: NoteColor): PipelineDocument {
+  return updateNote(doc, id, (n) => (n.color === color ? n : { ...n, color }));
+}
+
+/** Resizing from a left or top edge moves the note too, so both come in one edit. */
+export function resizeNote(doc: PipelineDocument, id: string, position: XY, size: { width: number; height: number }): PipelineDocument {
+  const width = Math.max(40, Math.round(size.width));
+  const height = Math.max(30, Math.round(size.height));
+  return updateNote(doc, id, (n) =>
+    n.position.x === position.x && n.position.y === position.y && n.size?.width === width && n.size?.height === height
+      ? n
+      : { ...n, position: { x: position.x, y: position.y }, size: { width, height } },
+  );
+}
+
+/** Moves nodes and notes together: a drag of a mixed selection is one undo step. */
+export function moveElements(
+  doc: PipelineDocument,
+  moves: { readonly nodes?: Readonly<Record<string, XY>>; readonly notes?: Readonly<Record<string, XY>> },
+): PipelineDocument {
+  let next = moves.nodes ? moveNodes(doc, moves.nodes) : doc;
+  const noteMoves = moves.notes ?? {};
+  if (Object.keys(noteMoves).length === 0 || !next.notes) return next;
+  let changed = false;
+  const notes = next.notes.map((n) => {
+    const to = noteMoves[n.id];
+    if (!to || (to.x === n.position.x && to.y === n.position.y)) return n;
+    changed = true;
+    return { ...n, position: { x: to.x, y: to.y } };
+  });
+  if (changed) next = { ...next, notes };
+  return next;
 }
 
 function portOf(doc: PipelineDocument, catalogue: Catalogue, ref: PortRef, side: 'inputs' | 'outputs'): PortSpec | string {

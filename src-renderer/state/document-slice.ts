@@ -1,8 +1,11 @@
 import type { Catalogue } from '../../src-shared/nodes/catalogue.js';
 import { toCanonicalJson } from '../../src-shared/pipeline/canonical.js';
-import { emptyDocument, type PipelineDocument } from '../../src-shared/pipeline/document.js';
+import { emptyDocument, type NoteColor, type PipelineDocument } from '../../src-shared/pipeline/document.js';
+import { autoLayout, type LayoutSize } from './auto-layout.js';
+import { duplicateSelection, pasteFragment, type PasteResult, type PipelineFragment, type Placement } from './clipboard.js';
 import * as ops from './document-ops.js';
 import { idleRun } from './run-slice.js';
+import { EMPTY_SELECTION } from './selection.js';
 import type { GetState, History, SetState } from './types.js';
 
 /**
@@ -29,7 +32,17 @@ export interface DocumentSlice {
   setLabel(nodeId: string, label: string): void;
   renameDocument(name: string): void;
   connect(conn: ops.ConnectionRequest): ops.ConnectResult;
-  deleteElements(ids: { nodes?: readonly string[]; edges?: readonly string[] }): void;
+  deleteElements(ids: { nodes?: readonly string[]; edges?: readonly string[]; notes?: readonly string[] }): void;
+  /** Canvas edits (see components/canvas): each is one undo step. */
+  moveElements(moves: { nodes?: Readonly<Record<string, ops.XY>>; notes?: Readonly<Record<string, ops.XY>> }): void;
+  deleteSelection(): void;
+  pasteFragment(fragment: PipelineFragment, placement: Placement): PasteResult;
+  duplicateSelection(): PasteResult | null;
+  autoLayout(sizeOf: (id: string) => LayoutSize, only?: ReadonlySet<string>): void;
+  addNote(position: ops.XY): string;
+  setNoteText(id: string, text: string): void;
+  setNoteColor(id: string, color: NoteColor): void;
+  resizeNote(id: string, position: ops.XY, size: { width: number; height: number }): void;
   undo(): void;
   redo(): void;
 }
@@ -55,6 +68,7 @@ export function createDocumentSlice(set: SetState, get: GetState, history: Histo
       loadCount: s.loadCount + 1,
       selectedNodeId: null,
       selectedEdgeId: null,
+      selection: EMPTY_SELECTION,
       measured: {},
       dragging: {},
       run: idleRun,
@@ -95,6 +109,35 @@ export function createDocumentSlice(set: SetState, get: GetState, history: Histo
       return result;
     },
     deleteElements: (ids) => edit(ops.deleteElements(get().document, ids)),
+    moveElements: (moves) => edit(ops.moveElements(get().document, moves)),
+    deleteSelection: () => {
+      edit(ops.deleteElements(get().document, get().selection));
+      get().setSelection(EMPTY_SELECTION);
+    },
+    pasteFragment: (fragment, placement) => {
+      const result = pasteFragment(get().document, fragment, placement);
+      edit(result.document);
+      get().setSelection({ nodes: result.nodes, edges: [], notes: result.notes });
+      return result;
+    },
+    duplicateSelection: () => {
+      const result = duplicateSelection(get().document, get().selection);
+      if (!result) return null;
+      edit(result.document);
+      get().setSelection({ nodes: result.nodes, edges: [], notes: result.notes });
+      return result;
+    },
+    autoLayout: (sizeOf, only) => edit(autoLayout(get().document, sizeOf, only)),
+    addNote: (position) => {
+      const doc = get().document;
+      const id = ops.newNoteId(doc);
+      edit(ops.addNote(doc, position, { id }));
+      get().setSelection({ ...EMPTY_SELECTION, notes: [id] });
+      return id;
+    },
+    setNoteText: (id, text) => edit(ops.setNoteText(get().document, id, text)),
+    setNoteColor: (id, color) => edit(ops.setNoteColor(get().document, id, color)),
+    resizeNote: (id, position, size) => edit(ops.resizeNote(get().document, id, position, size)),
     undo: () => history.undo(),
     redo: () => history.redo(),
   };

@@ -3,7 +3,7 @@ import type { PipelineDocument } from '../../src-shared/pipeline/document.js';
 /** A two-node pipeline (read a CSV, profile it) for renderer tests. */
 export const twoNodeDocument: PipelineDocument = {
   format: 'plumb.pipeline',
-  version: 1,
+  version: 2,
   id: 'test',
   name: 'Test',
   description: '',

@@ -2,7 +2,9 @@ import { temporal } from 'zundo';
 import { createStore } from 'zustand/vanilla';
 import type { Catalogue } from '../../src-shared/nodes/catalogue.js';
 import { catalogue as defaultCatalogue } from '../../nodes/index.js';
+import { createChartsSlice } from './charts-slice.js';
 import { createDocumentSlice } from './document-slice.js';
+import { createPlaygroundSlice } from './playground-slice.js';
 import { createRunSlice } from './run-slice.js';
 import type { AppState, History } from './types.js';
 import { createUiSlice } from './ui-slice.js';
@@ -11,7 +13,7 @@ export type { AppState } from './types.js';
 
 const HISTORY_LIMIT = 200;
 
-/** The one store of the renderer: document, run and ui slices, undo over the document only. */
+/** The one store of the renderer: document, run, ui and playground slices, undo over the document only. */
 export function createAppStore(catalogue: Catalogue = defaultCatalogue) {
   const history: History = {
     undo: () => store.temporal.getState().undo(),
@@ -24,6 +26,8 @@ export function createAppStore(catalogue: Catalogue = defaultCatalogue) {
         ...createDocumentSlice(set, get, history, catalogue),
         ...createRunSlice(set, get),
         ...createUiSlice(set, get),
+        ...createPlaygroundSlice(set, get),
+        ...createChartsSlice(set, get),
       }),
       {
         partialize: (s): { document: AppState['document'] } => ({ document: s.document }),

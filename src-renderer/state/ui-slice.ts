@@ -1,6 +1,8 @@
 import type { ApiResponse } from '../../src-shared/api/contract.js';
+import type { PipelineDocument } from '../../src-shared/pipeline/document.js';
 import type { ConnectionState } from '../bridge/bridge.js';
 import type { XY } from './document-ops.js';
+import { EMPTY_SELECTION, primaryOf, type Selection } from './selection.js';
 import type { GetState, SetState } from './types.js';
 
 export type SideTab = 'inspector' | 'charts' | 'playground';
@@ -14,7 +16,11 @@ export interface ConfirmRequest {
 
 export type Dialog =
   | { readonly kind: 'open' }
+  /** The playground's "Open .onnx file…" where the host has no native dialog. */
+  | { readonly kind: 'openModel'; readonly slot: 'a' | 'b' }
   | { readonly kind: 'saveAs' }
+  /** Every command and its shortcuts (the ? key). */
+  | { readonly kind: 'help' }
   | ({ readonly kind: 'confirm' } & ConfirmRequest);
 
 export interface Toast {
@@ -24,6 +30,19 @@ export interface Toast {
   readonly details: readonly string[];
 }
 
+/** Unsaved work found in the state folder, offered back after a crash. */
+export interface Recovery {
+  readonly path: string | null;
+  readonly document: PipelineDocument;
+  readonly savedAt: number;
+}
+
+/** Autosave as the user sees it: when work was last kept, and what is offered for restoring. */
+export interface AutosaveView {
+  readonly savedAt: number | null;
+  readonly recovery: Recovery | null;
+}
+
 export interface Size {
   readonly width: number;
   readonly height: number;
@@ -31,8 +50,13 @@ export interface Size {
 
 /** View state: never saved, never undone. */
 export interface UiSlice {
+  /** The one selected node or edge (null when several or none are): see selection.ts. */
   readonly selectedNodeId: string | null;
   readonly selectedEdgeId: string | null;
+  /** Everything selected on the canvas. */
+  readonly selection: Selection;
+  /** Dragged nodes and notes land on a 20 px grid. */
+  readonly snapToGrid: boolean;
   readonly sideTab: SideTab;
   readonly dialog: Dialog | null;
   readonly toasts: readonly Toast[];
@@ -42,8 +66,11 @@ export interface UiSlice {
   readonly measured: Readonly<Record<string, Size>>;
   /** Positions of nodes being dragged, committed to the document once when the drag ends. */
   readonly dragging: Readonly<Record<string, XY>>;
+  readonly autosave: AutosaveView;
 
   select(target: { node: string } | { edge: string } | null): void;
+  setSelection(selection: Selection): void;
+  toggleSnapToGrid(): void;
   setSideTab(tab: SideTab): void;
   showDialog(dialog: Dialog): void;
   closeDialog(): void;
@@ -54,6 +81,7 @@ export interface UiSlice {
   setMeasured(sizes: Readonly<Record<string, Size>>): void;
   setDragging(positions: Readonly<Record<string, XY>>): void;
   endDrag(ids: readonly string[]): void;
+  setAutosave(patch: Partial<AutosaveView>): void;
 }
 
 const MAX_TOASTS = 4;
@@ -63,6 +91,8 @@ export function createUiSlice(set: SetState, _get: GetState): UiSlice {
   return {
     selectedNodeId: null,
     selectedEdgeId: null,
+    selection: EMPTY_SELECTION,
+    snapToGrid: false,
     sideTab: 'inspector',
     dialog: null,
     toasts: [],
@@ -70,12 +100,20 @@ export function createUiSlice(set: SetState, _get: GetState): UiSlice {
     appInfo: null,
     measured: {},
     dragging: {},
+    autosave: { savedAt: null, recovery: null },
 
     select: (target) =>
       set({
         selectedNodeId: target && 'node' in target ? target.node : null,
         selectedEdgeId: target && 'edge' in target ? target.edge : null,
+        selection: !target
+          ? EMPTY_SELECTION
+          : 'node' in target
+            ? { ...EMPTY_SELECTION, nodes: [target.node] }
+            : { ...EMPTY_SELECTION, edges: [target.edge] },
       }),
+    setSelection: (selection) => set({ selection, ...primaryOf(selection) }),
+    toggleSnapToGrid: () => set((s) => ({ snapToGrid: !s.snapToGrid })),
     setSideTab: (sideTab) => set({ sideTab }),
     showDialog: (dialog) => set({ dialog }),
     closeDialog: () => set({ dialog: null }),
@@ -88,6 +126,7 @@ export function createUiSlice(set: SetState, _get: GetState): UiSlice {
     setConnection: (connection) => set({ connection }),
     setAppInfo: (appInfo) => set({ appInfo }),
     setMeasured: (sizes) => set((s) => ({ measured: { ...s.measured, ...sizes } })),
+    setAutosave: (patch) => set((s) => ({ autosave: { ...s.autosave, ...patch } })),
     setDragging: (positions) => set((s) => ({ dragging: { ...s.dragging, ...positions } })),
     endDrag: (ids) =>
       set((s) => {

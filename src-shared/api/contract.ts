@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PipelineDocument } from '../pipeline/document.js';
+import { DriftReportData, DriftReportRef, LineageGraphData, RunChartData } from './charts-contract.js';
 
 /**
  * The app API: one contract, implemented once in src-main (api/service.ts) and reached through
@@ -334,6 +335,50 @@ const INSPECTOR_API = {
   },
 } as const;
 
+// ---- Charts panel: experiments of one or every pipeline, a run's charts, drift reports, lineage graphs ----
+
+const RunIdSchema = z.string().min(1).max(100);
+
+const CHARTS_API = {
+  'charts.experiments': {
+    /** Without pipelineId: the runs of every pipeline. */
+    request: z.object({ pipelineId: z.string().min(1).max(200).optional(), limit: z.number().int().min(1).max(10_000).optional() }),
+    /**
+     * Column by column, newest run first: 10,000 runs travel as a few arrays rather than 10,000
+     * objects repeating every key. A param with one value in every run is sent once (`value`).
+     */
+    response: z.object({
+      runIds: z.array(z.string()),
+      pipelineIds: z.array(z.string()),
+      statuses: z.array(RunStatus),
+      startedAt: z.array(z.number()),
+      /** pipeline id -> name */
+      pipelines: z.record(z.string(), z.string()),
+      /** `nodeId.param`; null where a run has no such param. */
+      params: z.array(z.union([z.object({ key: z.string(), values: z.array(z.unknown()) }), z.object({ key: z.string(), value: z.unknown() })])),
+      /** `nodeId.metric`; null where a run has none (or it was NaN). */
+      metrics: z.array(z.object({ key: z.string(), values: z.array(z.number().nullable()) })),
+    }),
+  },
+  'charts.run': {
+    request: z.object({ runId: RunIdSchema }),
+    response: RunChartData,
+  },
+  'charts.driftReports': {
+    request: z.object({ pipelineId: z.string().min(1).max(200), limit: z.number().int().min(1).max(500).optional() }),
+    response: z.object({ reports: z.array(DriftReportRef) }),
+  },
+  'charts.drift': {
+    request: z.object({ runId: RunIdSchema, node: z.string().min(1).max(200) }),
+    response: z.object({ runId: z.string(), nodeId: z.string(), report: DriftReportData }),
+  },
+  'lineage.graph': {
+    /** A run id, an artifact hash (or unique prefixes), or `model:<name>[:<version>]`. */
+    request: z.object({ subject: z.string().trim().min(1).max(300) }),
+    response: LineageGraphData,
+  },
+} as const;
+
 /** Each method: the request the caller sends and the result it gets back. */
 export const API = {
   'app.info': {
@@ -403,7 +448,8 @@ export const API = {
     response: z.object({ discarded: z.boolean() }),
   },
   'dialog.open': {
-    request: z.object({}),
+    /** What to pick: a pipeline (default) or an ONNX model for the playground. */
+    request: z.object({ kind: z.enum(['pipeline', 'onnx']).optional() }),
     response: z.object({ path: z.string().nullable() }),
   },
   'dialog.save': {
@@ -481,6 +527,7 @@ export const API = {
   ...PLAYGROUND_API,
   ...REGISTRY_API,
   ...INSPECTOR_API,
+  ...CHARTS_API,
 } as const;
 
 export type ApiMethod = keyof typeof API;

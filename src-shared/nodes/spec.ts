@@ -26,7 +26,13 @@ interface ParamBase {
 }
 
 export type ParamSpec =
-  | (ParamBase & { readonly kind: 'string'; readonly default?: string; readonly placeholder?: string })
+  | (ParamBase & {
+      readonly kind: 'string';
+      readonly default?: string;
+      readonly placeholder?: string;
+      /** Text in Plumb's expression language (src-shared/expr): the inspector checks it as it is typed. */
+      readonly syntax?: 'expression';
+    })
   | (ParamBase & { readonly kind: 'path'; readonly default?: string; readonly extensions?: readonly string[] })
   | (ParamBase & {
       readonly kind: 'number';

@@ -27,7 +27,7 @@ function messyDocument(): PipelineDocument {
     description: 'd',
     name: 'n',
     id: 'p',
-    version: 1,
+    version: 2,
     format: 'plumb.pipeline',
   };
 }
@@ -137,5 +137,26 @@ describe('toCanonicalJson', () => {
     expect(loaded.ok).toBe(true);
     if (!loaded.ok) return;
     expect(toCanonicalJson(loaded.document)).toBe(exampleText);
+  });
+
+  it('writes sticky notes after the edges, keys in a fixed order, rounded, and no key for none', () => {
+    const doc: PipelineDocument = {
+      ...messyDocument(),
+      notes: [
+        { text: 'why', color: 'pink', size: { height: 80.6, width: 0.2 }, position: { y: 3.5, x: -0.2 }, id: 'n1' },
+        { text: 'plain', position: { x: 1, y: 2 }, id: 'n2' },
+      ],
+    };
+    const parsed = JSON.parse(toCanonicalJson(doc));
+    expect(Object.keys(parsed)).toEqual(['format', 'version', 'id', 'name', 'description', 'nodes', 'edges', 'notes', 'viewport', 'meta']);
+    expect(parsed.notes).toEqual([
+      // A size never rounds down to 0, which the schema would refuse on reading.
+      { id: 'n1', position: { x: 0, y: 4 }, size: { width: 1, height: 81 }, text: 'why', color: 'pink' },
+      { id: 'n2', position: { x: 1, y: 2 }, text: 'plain' },
+    ]);
+    expect(Object.keys(parsed.notes[0])).toEqual(['id', 'position', 'size', 'text', 'color']);
+    const back = parsePipelineText(toCanonicalJson(doc));
+    expect(back.ok && toCanonicalJson(back.document)).toBe(toCanonicalJson(doc));
+    expect('notes' in JSON.parse(toCanonicalJson({ ...doc, notes: [] }))).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import type { PipelineDocument, PipelineEdge, PipelineNode } from './document.js';
+import type { PipelineDocument, PipelineEdge, PipelineNode, PipelineNote } from './document.js';
 
 /**
  * Canonical text of a document: fixed key order, sorted param keys, rounded positions, two-space
@@ -14,6 +14,8 @@ export function toCanonicalJson(doc: PipelineDocument): string {
     nodes: doc.nodes.map(canonicalNode),
     edges: doc.edges.map(canonicalEdge),
   };
+  // No notes and an empty list mean the same, so they write the same text.
+  if (doc.notes && doc.notes.length > 0) out.notes = doc.notes.map(canonicalNote);
   if (doc.viewport) {
     out.viewport = { x: round(doc.viewport.x, 0), y: round(doc.viewport.y, 0), zoom: round(doc.viewport.zoom, 3) };
   }
@@ -27,6 +29,15 @@ function canonicalNode(n: PipelineNode): Record<string, unknown> {
   out.position = { x: round(n.position.x, 0), y: round(n.position.y, 0) };
   out.params = sortKeys(n.params);
   if (n.notes !== undefined) out.notes = n.notes;
+  return out;
+}
+
+function canonicalNote(n: PipelineNote): Record<string, unknown> {
+  const out: Record<string, unknown> = { id: n.id, position: { x: round(n.position.x, 0), y: round(n.position.y, 0) } };
+  // Never rounded down to 0: the schema wants a positive size.
+  if (n.size) out.size = { width: Math.max(1, round(n.size.width, 0)), height: Math.max(1, round(n.size.height, 0)) };
+  out.text = n.text;
+  if (n.color !== undefined) out.color = n.color;
   return out;
 }
 

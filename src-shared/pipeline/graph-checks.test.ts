@@ -18,7 +18,7 @@ function edge(id: string, from: string, fromPort: string, to: string, toPort: st
   return { id, from: { node: from, port: fromPort }, to: { node: to, port: toPort } };
 }
 function doc(nodes: PipelineNode[], edges: PipelineEdge[] = []): PipelineDocument {
-  return { format: 'plumb.pipeline', version: 1, id: 't', name: 't', description: '', nodes, edges };
+  return { format: 'plumb.pipeline', version: 2, id: 't', name: 't', description: '', nodes, edges };
 }
 const csv = (id: string, params: Record<string, unknown> = { path: 'x.csv' }) => node(id, 'ingest.csv', params);
 const profile = (id: string, params: Record<string, unknown> = {}) => node(id, 'validate.profile', params);

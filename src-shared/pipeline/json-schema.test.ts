@@ -25,9 +25,9 @@ describe('pipelineJsonSchema', () => {
       properties: Record<string, { const?: unknown; items?: { required: string[] } }>;
     };
     expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
-    expect(schema.$id).toMatch(/^https:\/\/.+plumb\.pipeline\.v1\.json$/);
+    expect(schema.$id).toMatch(/^https:\/\/.+plumb\.pipeline\.v2\.json$/);
     expect(schema.properties.format.const).toBe('plumb.pipeline');
-    expect(schema.properties.version.const).toBe(1);
+    expect(schema.properties.version.const).toBe(2);
     expect(schema.required).toEqual(['format', 'version', 'id', 'name', 'description', 'nodes', 'edges']);
     expect(schema.properties.nodes.items?.required).toEqual(['id', 'type', 'typeVersion', 'position', 'params']);
     expect(schema.additionalProperties).toBe(false);
@@ -45,6 +45,7 @@ describe('pipelineJsonSchema', () => {
     doc.viewport = { x: 0, y: 0, zoom: 1 };
     doc.meta = { anything: [1, { a: null }] };
     doc.nodes[0].notes = 'n';
+    doc.notes = [{ id: 'n1', position: { x: 1, y: 2 }, size: { width: 100, height: 80 }, text: 'why', color: 'blue' }];
     expect(validator()(doc)).toBe(true);
   });
 
@@ -53,7 +54,9 @@ describe('pipelineJsonSchema', () => {
     // [what, path to break, value (none: delete it), where Ajv must point]
     const cases: [string, (string | number)[], unknown[], string][] = [
       ['wrong format', ['format'], ['other'], '/format'],
-      ['newer version', ['version'], [2], '/version'],
+      ['newer version', ['version'], [3], '/version'],
+      ['note without text', ['notes'], [[{ id: 'n1', position: { x: 0, y: 0 } }]], '/notes/0'],
+      ['note of an unknown colour', ['notes'], [[{ id: 'n1', position: { x: 0, y: 0 }, text: '', color: 'red' }]], '/notes/0/color'],
       ['position not a number', ['nodes', 1, 'position', 'x'], ['left'], '/nodes/1/position/x'],
       ['fractional type version', ['nodes', 0, 'typeVersion'], [1.5], '/nodes/0/typeVersion'],
       ['bad node id', ['nodes', 0, 'id'], ['has space'], '/nodes/0/id'],

@@ -68,14 +68,20 @@ describe('parsePipelineText: what is not a pipeline is refused with one line', (
   });
 
   it('refuses a file from a newer version, whole, with the reason', () => {
-    const newer = { ...example(), version: 2, somethingNew: { of: 'v2' } };
+    const newer = { ...example(), version: 3, somethingNew: { of: 'v3' } };
     const result = parsePipelineText(JSON.stringify(newer));
     expect(result.ok).toBe(false);
     expect('document' in result).toBe(false); // never half-read
     const reason = refused(result);
     expect(reason).toMatch(/newer Plumb/);
-    expect(reason).toMatch(/format version 2/);
-    expect(reason).toMatch(/reads up to 1/);
+    expect(reason).toMatch(/format version 3/);
+    expect(reason).toMatch(/reads up to 2/);
+  });
+
+  it('an older Plumb (reading up to version 1) refuses a file with notes, saying why', () => {
+    const withNotes = { ...example(), notes: [{ id: 'n1', position: { x: 0, y: 0 }, text: 'why' }] };
+    const reason = refused(parsePipelineText(JSON.stringify(withNotes), { currentVersion: 1, migrations: {} }));
+    expect(reason).toBe('was saved by a newer Plumb (format version 2; this version reads up to 1). Update Plumb to open it.');
   });
 
   it('refuses an invalid version', () => {
@@ -168,7 +174,7 @@ describe('parsePipelineText: migrations', () => {
 
   it('does not migrate a file already at the current version', () => {
     const calls: string[] = [];
-    const result = parsePipelineText(exampleText, { currentVersion: 1, migrations: chain(calls) });
+    const result = parsePipelineText(JSON.stringify({ ...example(), version: 1 }), { currentVersion: 1, migrations: chain(calls) });
     expect(calls).toEqual([]);
     expect(result.ok).toBe(true);
     expect(result.ok && 'migratedFrom' in result).toBe(false);
@@ -183,7 +189,33 @@ describe('parsePipelineText: migrations', () => {
 
   it('still checks the structure after migrating', () => {
     const broken: Record<number, Migration> = { 1: (doc) => ({ ...doc, version: 2, nodes: 'gone' }) };
-    const reason = refused(parsePipelineText(exampleText, { currentVersion: 2, migrations: broken }));
+    const reason = refused(parsePipelineText(JSON.stringify({ ...example(), version: 1 }), { currentVersion: 2, migrations: broken }));
     expect(reason).toMatch(/^is not a valid pipeline: nodes: /);
+  });
+});
+
+describe('parsePipelineText: the shipped migrations', () => {
+  it('opens a version 1 file (before sticky notes) as the current version, with no notes', () => {
+    const v1 = { ...example(), version: 1 };
+    const result = parsePipelineText(JSON.stringify(v1, null, 2));
+    expect(result).toEqual({ ok: true, document: { ...example(), version: 2 }, migratedFrom: 1 });
+  });
+
+  it('opens sticky notes and refuses broken ones, naming the note', () => {
+    const doc = {
+      ...example(),
+      notes: [
+        { id: 'n1', position: { x: 10, y: 20 }, size: { width: 200, height: 120 }, text: 'Split before fitting', color: 'yellow' },
+        { id: 'n2', position: { x: -5, y: 0 }, text: '' },
+      ],
+    };
+    const result = parsePipelineText(JSON.stringify(doc));
+    expect(result.ok && result.document.notes).toEqual(doc.notes);
+    const badColor = { ...doc, notes: [{ ...doc.notes[0], color: 'chartreuse' }] };
+    expect(refused(parsePipelineText(JSON.stringify(badColor)))).toMatch(/^is not a valid pipeline: notes\[0\] \(id "n1"\)\.color: /);
+    const twice = { ...doc, notes: [doc.notes[0], { ...doc.notes[1], id: 'n1' }] };
+    expect(refused(parsePipelineText(JSON.stringify(twice)))).toBe('is not a valid pipeline: notes[1] (id "n1").id: duplicate note id "n1"');
+    const flat = { ...doc, notes: [{ ...doc.notes[0], size: { width: 0, height: 10 } }] };
+    expect(refused(parsePipelineText(JSON.stringify(flat)))).toMatch(/notes\[0\] \(id "n1"\)\.size\.width: /);
   });
 });

@@ -7,6 +7,7 @@ import { useApp } from '../../app/context.js';
 import { selectDisplayStatus, selectExplainEntry, selectNodeProblems } from '../../state/selectors.js';
 import { formatMs } from '../format.js';
 import { CATEGORY_COLORS, PORT_COLORS } from '../theme.js';
+import { PORT_SHAPES } from './port-shapes.js';
 import type { PlumbFlowNode } from './flow.js';
 
 function PipelineNodeViewImpl({ id, data, selected }: NodeProps<PlumbFlowNode>) {
@@ -16,16 +17,28 @@ function PipelineNodeViewImpl({ id, data, selected }: NodeProps<PlumbFlowNode>) 
   const explain = useApp(selectExplainEntry(id));
   const problems = useApp(selectNodeProblems(id));
   const errors = problems.filter((p) => p.severity === 'error');
+  const warnings = problems.filter((p) => p.severity === 'warning');
   const accent = spec ? CATEGORY_COLORS[spec.category] : '#9aa3af';
 
   return (
     <div
       className={`pnode status-${status}${selected ? ' selected' : ''}${errors.length ? ' has-problems' : ''}`}
       data-testid={`node-${id}`}
+      data-category={spec?.category}
       style={{ borderTopColor: accent }}
     >
       <div className="pnode-header">
+        <span className="pnode-category-dot" style={{ background: accent }} title={spec ? `${spec.category} node` : 'unknown node type'} />
         <span className="pnode-title">{data.label || spec?.title || data.type}</span>
+        {warnings.length > 0 && (
+          <span
+            className="pnode-warnings"
+            data-testid={`node-warnings-${id}`}
+            title={warnings.map((p) => p.message).join('\n')}
+          >
+            ! {warnings.length}
+          </span>
+        )}
         {errors.length > 0 && (
           <span
             className="pnode-problems"
@@ -61,8 +74,17 @@ function PipelineNodeViewImpl({ id, data, selected }: NodeProps<PlumbFlowNode>) 
         {status !== 'stale' && run?.ms !== undefined && <span className="pnode-ms">{formatMs(run.ms)}</span>}
         {status !== 'stale' && run?.cached && <span className="pnode-ms">from cache</span>}
       </div>
-      {status === 'running' && run?.progress !== undefined && (
-        <div className="pnode-progress" style={{ width: `${Math.round(run.progress * 100)}%` }} />
+      {status === 'running' && (
+        <div
+          className={`pnode-progress${run?.progress === undefined ? ' indeterminate' : ''}`}
+          data-testid={`node-progress-${id}`}
+          role="progressbar"
+          aria-valuemin={0}
+          aria-valuemax={100}
+          {...(run?.progress !== undefined ? { 'aria-valuenow': Math.round(run.progress * 100) } : {})}
+        >
+          <div className="pnode-progress-fill" style={run?.progress !== undefined ? { width: `${Math.round(run.progress * 100)}%` } : undefined} />
+        </div>
       )}
       {run?.error && (
         <div className="pnode-error" title={run.error}>
@@ -83,17 +105,24 @@ function badgeTitle(status: string, hint: boolean, reasons: readonly string[] | 
   return undefined;
 }
 
+/**
+ * A port: its colour and its handle's shape both say the type (circle table, diamond model,
+ * square report), so they stay apart for colour-blind users too; the full name and what it
+ * carries show on hover.
+ */
 function PortRow({ port, side }: { port: PortSpec; side: 'in' | 'out' }) {
   const color = PORT_COLORS[port.type];
-  const title = `${port.label ?? port.name} (${port.type})${port.description ? `: ${port.description}` : ''}`;
+  const title = `${side === 'in' ? 'input' : 'output'} ${port.label ?? port.name} (${port.type})${port.description ? `: ${port.description}` : ''}`;
   return (
     <div className={`pnode-port port-${side}`} title={title}>
       <Handle
         type={side === 'in' ? 'target' : 'source'}
         position={side === 'in' ? Position.Left : Position.Right}
         id={port.name}
-        className={`port-handle port-${port.type}`}
+        className={`port-handle port-${port.type} port-shape-${PORT_SHAPES[port.type]}`}
         style={{ background: color }}
+        title={title}
+        data-testid={`port-${side}-${port.name}`}
       />
       <span className="port-name">{port.name}</span>
       <span className="port-type" style={{ color }}>

@@ -1,6 +1,8 @@
 import { useApp } from '../../app/context.js';
 import { ConfirmDialog } from './ConfirmDialog.js';
+import { HelpDialog } from './HelpDialog.js';
 import { OpenDialog } from './OpenDialog.js';
+import { OpenModelDialog } from './OpenModelDialog.js';
 import { SaveAsDialog } from './SaveAsDialog.js';
 
 export function Dialogs() {
@@ -9,8 +11,12 @@ export function Dialogs() {
   switch (dialog.kind) {
     case 'open':
       return <OpenDialog />;
+    case 'openModel':
+      return <OpenModelDialog slot={dialog.slot} />;
     case 'saveAs':
       return <SaveAsDialog />;
+    case 'help':
+      return <HelpDialog />;
     case 'confirm':
       return <ConfirmDialog request={dialog} />;
   }

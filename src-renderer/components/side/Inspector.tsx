@@ -1,8 +1,11 @@
+import './inspector.css';
+import { useMemo } from 'react';
 import { catalogue } from '../../../nodes/index.js';
 import { useActions, useApp, useCommandEnabled } from '../../app/context.js';
 import { whyRun } from '../../state/node-status.js';
 import { isRunActive } from '../../state/run-slice.js';
 import {
+  graphCheck,
   selectExplainEntry,
   selectHasErrors,
   selectNodeProblems,
@@ -12,6 +15,8 @@ import {
 import { CommandButton } from '../CommandButton.js';
 import { DraftInput } from '../DraftInput.js';
 import { Docs } from './Docs.js';
+import { inferWithRuns, knownInputs } from './input-schemas.js';
+import { LastRun } from './LastRun.js';
 import { NodeOutputs } from './NodeOutputs.js';
 import { ParamForm } from './ParamForm.js';
 import { ProblemList } from './ProblemList.js';
@@ -26,6 +31,10 @@ function NodeInspector({ nodeId }: { nodeId: string }) {
   const node = useApp((s) => s.document.nodes.find((n) => n.id === nodeId));
   const problems = useApp(selectNodeProblems(nodeId));
   const { setLabel } = useActions();
+  const doc = useApp((s) => s.document);
+  const runNodes = useApp((s) => s.run.nodes);
+  // Column pickers: what inferSchema knows, and for file sources what their last run wrote.
+  const inputs = useMemo(() => knownInputs(doc, nodeId, inferWithRuns(doc, graphCheck(doc).order, catalogue, runNodes)), [doc, nodeId, runNodes]);
   if (!node) return null;
   const spec = catalogue.get(node.type, node.typeVersion);
 
@@ -54,7 +63,7 @@ function NodeInspector({ nodeId }: { nodeId: string }) {
       {spec ? (
         <section className="inspector-section">
           <h3>Parameters</h3>
-          <ParamForm nodeId={nodeId} spec={spec} params={node.params} problems={problems} />
+          <ParamForm nodeId={nodeId} spec={spec} params={node.params} problems={problems} inputs={inputs} />
         </section>
       ) : (
         <p className="hint">This node type is not known to this version of Plumb, so it cannot be edited or run.</p>
@@ -66,6 +75,11 @@ function NodeInspector({ nodeId }: { nodeId: string }) {
           <ProblemList problems={problems} />
         </section>
       )}
+
+      <section className="inspector-section">
+        <h3>Last run</h3>
+        <LastRun nodeId={nodeId} />
+      </section>
 
       <section className="inspector-section">
         <h3>Outputs</h3>

@@ -4,7 +4,7 @@ import { useApp, useController } from '../../app/context.js';
 import { isRunActive, outputKey } from '../../state/run-slice.js';
 import { formatBytes } from '../format.js';
 import { ProfileView, readProfile } from './ProfileView.js';
-import { TablePreview } from './TablePreview.js';
+import { TableView } from './TableView.js';
 
 export function NodeOutputs({ nodeId }: { nodeId: string }) {
   // A node the latest run left out shows what its own (earlier) run produced.
@@ -35,7 +35,8 @@ function OutputView({ runId, nodeId, summary, finished }: OutputProps) {
   const controller = useController();
   const key = outputKey(runId, nodeId, summary.port);
   const loaded = useApp((s) => s.outputs[key]);
-  const wanted = summary.kind !== 'model';
+  // Tables page through artifact.preview themselves; reports come whole with run.output.
+  const wanted = summary.kind === 'report';
 
   useEffect(() => {
     if (wanted && finished) void controller.loadOutput(runId, nodeId, summary.port);
@@ -54,7 +55,7 @@ function OutputView({ runId, nodeId, summary, finished }: OutputProps) {
         {summary.columns && <span className="output-meta">{summary.columns.length} columns</span>}
         <span className="output-meta">{formatBytes(summary.bytes)}</span>
       </div>
-      {wanted && !finished && <p className="hint">Available when the run finishes.</p>}
+      {summary.kind !== 'model' && !finished && <p className="hint">Available when the run finishes.</p>}
       {loaded?.state === 'loading' && <p className="hint">Loading…</p>}
       {loaded?.state === 'error' && <p className="field-error">{loaded.message}</p>}
       {loaded?.state === 'evicted' && (
@@ -63,8 +64,8 @@ function OutputView({ runId, nodeId, summary, finished }: OutputProps) {
         </p>
       )}
       {loaded?.state === 'loaded' && summary.kind === 'report' && <ReportView report={loaded.data.report} />}
-      {loaded?.state === 'loaded' && summary.kind === 'table' && loaded.data.preview && (
-        <TablePreview preview={loaded.data.preview} totalRows={summary.rows} />
+      {summary.kind === 'table' && finished && summary.columns && (
+        <TableView hash={summary.hash} totalRows={summary.rows ?? 0} columns={summary.columns} />
       )}
     </div>
   );

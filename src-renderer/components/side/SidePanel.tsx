@@ -1,6 +1,11 @@
-import { useActions, useApp } from '../../app/context.js';
+import { lazy, Suspense } from 'react';
+import { useActions, useApp, useCommands } from '../../app/context.js';
 import type { SideTab } from '../../state/ui-slice.js';
+import { PlaygroundPane } from '../playground/PlaygroundPane.js';
 import { Inspector } from './Inspector.js';
+
+// The charts panel (its ECharts series and reports) loads on first use, in a chunk of its own.
+const ChartsPanel = lazy(() => import('../charts/ChartsPanel.js').then((m) => ({ default: m.ChartsPanel })));
 
 const TABS: readonly { id: SideTab; label: string }[] = [
   { id: 'inspector', label: 'Inspector' },
@@ -11,6 +16,8 @@ const TABS: readonly { id: SideTab; label: string }[] = [
 export function SidePanel() {
   const tab = useApp((s) => s.sideTab);
   const { setSideTab } = useActions();
+  const commands = useCommands();
+  const playgroundShortcut = commands.shortcutLabel('view.playground');
   return (
     <aside className="side-panel" aria-label="Side panel">
       <div className="tabs" role="tablist">
@@ -24,7 +31,8 @@ export function SidePanel() {
             aria-controls={`tabpanel-${t.id}`}
             className={tab === t.id ? 'tab active' : 'tab'}
             data-testid={`tab-${t.id}`}
-            onClick={() => setSideTab(t.id)}
+            title={t.id === 'playground' && playgroundShortcut ? `Playground (${playgroundShortcut})` : undefined}
+            onClick={() => (t.id === 'playground' ? void commands.dispatch('view.playground') : setSideTab(t.id))}
           >
             {t.label}
           </button>
@@ -33,30 +41,12 @@ export function SidePanel() {
       <div className="tab-panel" role="tabpanel" id={`tabpanel-${tab}`} aria-labelledby={`tab-${tab}`}>
         {tab === 'inspector' && <Inspector />}
         {tab === 'charts' && (
-          <Placeholder title="Charts">
-            Experiment comparison will live here: a table of runs with their params and metrics, metric bars,
-            parallel coordinates, ROC and PR overlays, confusion matrices, training curves, and drift reports per
-            column.
-          </Placeholder>
+          <Suspense fallback={<p className="hint">Loading the charts…</p>}>
+            <ChartsPanel />
+          </Suspense>
         )}
-        {tab === 'playground' && (
-          <Placeholder title="Playground">
-            Test models here: open a registered model or any .onnx file, see its signature, fill in a form generated
-            from its inputs or upload a CSV for batch predictions, and compare two models side by side with their
-            latency.
-          </Placeholder>
-        )}
+        {tab === 'playground' && <PlaygroundPane />}
       </div>
     </aside>
-  );
-}
-
-function Placeholder({ title, children }: { title: string; children: string }) {
-  return (
-    <div className="placeholder" data-testid={`${title.toLowerCase()}-placeholder`}>
-      <h2 className="panel-title">{title}</h2>
-      <p>{children}</p>
-      <p className="hint">Not built yet.</p>
-    </div>
   );
 }

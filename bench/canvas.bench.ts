@@ -1,0 +1,305 @@
+import { chromium, type Page } from '@playwright/test';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CHROMIUM_ARGS, chromiumExecutable } from '../e2e/browser.js';
+import { toCanonicalJson } from '../src-shared/pipeline/canonical.js';
+import { generateCanvasPipeline, renamedNodes } from './canvas-pipeline.js';
+
+const ROOT = join(import.meta.dirname, '..');
+const NODES = 500;
+const EDGES = 600;
+const GESTURE_MS = 2000;
+const KEYSTROKES = 24;
+const TARGET = { openMs: 1000, fps: 50, keyMs: 16 };
+
+const verdict = (ok: boolean): string => (ok ? 'ok' : 'MISSED');
+const round = (x: number, digits = 1): number => Number(x.toFixed(digits));
+const quantile = (xs: readonly number[], q: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+};
+
+/**
+ * The canvas in Chromium on a generated 500-node, 600-edge pipeline, through the real browser
+ * host: time to open and render, frames per second while panning and dragging (timed with
+ * requestAnimationFrame), and the time a keystroke in an inspector field takes to handle and
+ * lay out. An idle page's frame rate is the reference.
+ */
+export async function benchCanvas(): Promise<void> {
+  const executablePath = chromiumExecutable();
+  if (!executablePath) {
+    console.log('canvas: skipped, no Chromium (set PLAYWRIGHT_CHROMIUM_PATH or install /usr/bin/chromium)');
+    return;
+  }
+  await ensureRendererBuilt();
+  const dir = await mkdtemp(join(tmpdir(), 'plumb-bench-canvas-'));
+  const big = generateCanvasPipeline(NODES, EDGES);
+  const first = join(dir, 'big.plumb');
+  const second = join(dir, 'big-again.plumb');
+  await writeFile(first, toCanonicalJson(big));
+  await writeFile(second, toCanonicalJson(renamedNodes(big, 'm')));
+
+  const server = await startServer(first, join(dir, 'home'));
+  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    // tsx names functions with an __name helper; functions sent to the page must find it there.
+    await page.addInitScript({ content: 'globalThis.__name = (f) => f;' });
+    await page.goto(server.url);
+    const loadMs = await waitRendered(page, 'n');
+    const openMs = await openThroughDialog(page, second);
+    const idle = await framesDuring(page, async () => page.waitForTimeout(GESTURE_MS));
+    const panning = await framesDuring(page, () => panCanvas(page));
+    const target = await nodeInView(page);
+    const drag = await framesDuring(page, () => dragNode(page, target));
+    const keys = await keystrokes(page, target);
+
+    console.log(`pipeline: ${NODES} nodes, ${EDGES} edges; viewport 1280x800; Chromium ${browser.version()}`);
+    console.log('| figure | measured | target | |');
+    console.log('|---|---|---|---|');
+    console.log(`| first load: page, app and pipeline rendered | ${round(loadMs, 0)} ms | | |`);
+    console.log(`| open from the Open dialog until every node and edge is drawn | ${round(openMs, 0)} ms | < ${TARGET.openMs} ms | ${verdict(openMs < TARGET.openMs)} |`);
+    console.log(`| idle page (reference) | ${round(idle.fps)} fps | | |`);
+    for (const [name, f] of [['panning', panning], ['dragging a node', drag]] as const) {
+      console.log(
+        `| ${name} | ${round(f.fps)} fps (p95 frame ${round(f.p95)} ms, worst ${round(f.worst)} ms) | >= ${TARGET.fps} fps | ${verdict(f.fps >= TARGET.fps)} |`,
+      );
+    }
+    console.log(
+      `| keystroke in an inspector field: handled and laid out | median ${round(keys.median)} ms, p95 ${round(keys.p95)} ms, worst ${round(keys.worst)} ms | < ${TARGET.keyMs} ms | ${verdict(keys.p95 < TARGET.keyMs)} |`,
+    );
+    console.log(`| keystroke to the next frame (includes waiting for vsync) | median ${round(keys.frameMedian)} ms | | |`);
+  } finally {
+    await browser.close();
+    await server.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Builds dist/ when a renderer source is newer than the built page (or there is none). */
+async function ensureRendererBuilt(): Promise<void> {
+  const built = await stat(join(ROOT, 'dist', 'index.html')).catch(() => null);
+  const newest = Math.max(...(await Promise.all(['src-renderer', 'src-shared', 'nodes'].map((d) => newestMtime(join(ROOT, d))))));
+  if (built && built.mtimeMs >= newest) return;
+  console.log('canvas: building the renderer (vite build)…');
+  const r = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('vite build failed');
+}
+
+async function newestMtime(dir: string): Promise<number> {
+  let newest = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || !/\.(tsx?|css|html)$/.test(entry.name) || /\.test\.tsx?$/.test(entry.name)) continue;
+    newest = Math.max(newest, (await stat(join(entry.parentPath, entry.name))).mtimeMs);
+  }
+  return newest;
+}
+
+async function startServer(file: string, home: string): Promise<{ url: string; stop: () => Promise<void> }> {
+  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'bin/plumb.js'), 'serve', file, '--home', home], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const url = await new Promise<string>((ok, fail) => {
+    let out = '';
+    const timer = setTimeout(() => fail(new Error(`plumb serve printed no URL within 30 s:\n${out}`)), 30_000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /running at (http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        ok(m[1]!);
+      }
+    });
+    child.stderr!.on('data', (chunk: Buffer) => void (out += chunk.toString()));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      fail(new Error(`plumb serve exited with ${code}:\n${out}`));
+    });
+  });
+  return {
+    url,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      await new Promise((done) => child.once('exit', done));
+    },
+  };
+}
+
+/**
+ * Installs `benchWaitRendered(prefix, t0)` in the page: it resolves once the nodes whose ids start
+ * with `prefix` are drawn (every node element React Flow shows is one of them and measured,
+ * since React Flow hides a node until it knows its size, and edges are drawn), one frame after,
+ * with the milliseconds since t0.
+ */
+function installWaiter(): void {
+  (window as unknown as { benchWaitRendered: (prefix: string, t0: number) => Promise<number> }).benchWaitRendered = (prefix, t0) =>
+    new Promise((resolve) => {
+      const done = (): boolean => {
+        const nodes = [...document.querySelectorAll<HTMLElement>('.react-flow__node')];
+        if (nodes.length === 0 || nodes.some((n) => !n.dataset.id?.startsWith(prefix) || n.style.visibility === 'hidden')) return false;
+        return document.querySelectorAll('.react-flow__edge').length > 0;
+      };
+      const tick = (): void => {
+        if (done()) requestAnimationFrame(() => resolve(performance.now() - t0));
+        else requestAnimationFrame(tick);
+      };
+      tick();
+    });
+}
+
+type BenchWindow = { benchWaitRendered: (prefix: string, t0: number) => Promise<number> };
+
+/** From navigation start to the first pipeline drawn. */
+async function waitRendered(page: Page, prefix: string): Promise<number> {
+  await page.waitForSelector(`.react-flow__node[data-id^="${prefix}"]`, { timeout: 30_000 });
+  await page.evaluate(installWaiter);
+  return page.evaluate((p) => (window as unknown as BenchWindow).benchWaitRendered(p, 0), prefix);
+}
+
+/** From pressing Open in the Open dialog to the second pipeline drawn. */
+async function openThroughDialog(page: Page, file: string): Promise<number> {
+  await page.getByTestId('command-file.open').click();
+  await page.getByTestId('open-path-input').fill(file);
+  return page.evaluate(() => {
+    const form = document.querySelector<HTMLFormElement>('[data-testid="open-dialog"] form');
+    if (!form) throw new Error('the Open dialog has no form');
+    const t0 = performance.now();
+    form.requestSubmit();
+    return (window as unknown as BenchWindow).benchWaitRendered('m', t0);
+  });
+}
+
+interface Frames {
+  readonly fps: number;
+  readonly p95: number;
+  readonly worst: number;
+}
+
+/** Frame times (requestAnimationFrame) while `gesture` runs. */
+async function framesDuring(page: Page, gesture: () => Promise<void>): Promise<Frames> {
+  await page.evaluate(() => {
+    const w = window as unknown as { benchFrames: number[]; benchStop: boolean };
+    w.benchFrames = [];
+    w.benchStop = false;
+    const tick = (t: number): void => {
+      w.benchFrames.push(t);
+      if (!w.benchStop) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+  await gesture();
+  const frames = await page.evaluate(() => {
+    const w = window as unknown as { benchFrames: number[]; benchStop: boolean };
+    w.benchStop = true;
+    return w.benchFrames;
+  });
+  const gaps = frames.slice(1).map((t, i) => t - frames[i]!);
+  const span = frames[frames.length - 1]! - frames[0]!;
+  return { fps: ((frames.length - 1) * 1000) / span, p95: quantile(gaps, 0.95), worst: Math.max(...gaps) };
+}
+
+/** Mouse moves for GESTURE_MS, a few pixels each, as a hand on a mouse would. */
+async function sweep(page: Page, x: number, y: number): Promise<void> {
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  const start = Date.now();
+  let i = 0;
+  while (Date.now() - start < GESTURE_MS) {
+    i++;
+    const phase = Math.floor(i / 60) % 2 === 0 ? 1 : -1; // back and forth, staying on screen
+    x += 3 * phase;
+    y += 2 * phase;
+    await page.mouse.move(x, y);
+  }
+  await page.mouse.up();
+}
+
+/** Drags the empty canvas: finds a point where the pane itself is under the mouse. */
+async function panCanvas(page: Page): Promise<void> {
+  const point = await page.evaluate(() => {
+    const pane = document.querySelector('.react-flow__pane');
+    if (!pane) return null;
+    const r = pane.getBoundingClientRect();
+    for (let y = r.top + 40; y < r.bottom - 40; y += 17) {
+      for (let x = r.left + 40; x < r.right - 200; x += 23) {
+        if (document.elementFromPoint(x, y) === pane) return { x, y };
+      }
+    }
+    return null;
+  });
+  if (!point) throw new Error('no empty spot on the canvas to pan from');
+  await sweep(page, point.x, point.y);
+}
+
+/** The node nearest the middle of the canvas, wholly on screen. */
+async function nodeInView(page: Page): Promise<string> {
+  const id = await page.evaluate(() => {
+    const pane = document.querySelector('.react-flow__pane')?.getBoundingClientRect();
+    if (!pane) return null;
+    const cx = (pane.left + pane.right) / 2;
+    const cy = (pane.top + pane.bottom) / 2;
+    let best: { id: string; d: number } | null = null;
+    for (const el of document.querySelectorAll<HTMLElement>('.react-flow__node')) {
+      const r = el.getBoundingClientRect();
+      if (r.left < pane.left || r.right > pane.right || r.top < pane.top || r.bottom > pane.bottom) continue;
+      const d = Math.hypot((r.left + r.right) / 2 - cx, (r.top + r.bottom) / 2 - cy);
+      if (el.dataset.id && (!best || d < best.d)) best = { id: el.dataset.id, d };
+    }
+    return best?.id ?? null;
+  });
+  if (!id) throw new Error('no node wholly on screen');
+  return id;
+}
+
+async function dragNode(page: Page, id: string): Promise<void> {
+  const box = await page.locator(`.react-flow__node[data-id="${id}"]`).boundingBox();
+  if (!box) throw new Error(`node ${id} is not on screen to drag`);
+  await sweep(page, box.x + box.width / 2, box.y + 12);
+}
+
+interface Keys {
+  readonly median: number;
+  readonly p95: number;
+  readonly worst: number;
+  readonly frameMedian: number;
+}
+
+/**
+ * Selects a node and types into the first text field of the inspector. Each keystroke is timed
+ * from its keydown to the end of the task that handled it, plus a forced style and layout pass
+ * (what the next frame would have to do), and separately to the next animation frame.
+ */
+async function keystrokes(page: Page, id: string): Promise<Keys> {
+  await page.locator(`.react-flow__node[data-id="${id}"]`).click();
+  const field = page.locator('[data-testid="inspector"] input[type="text"]').first();
+  await field.click();
+  await page.evaluate(() => {
+    const w = window as unknown as { benchKeys: { work: number; frame: number }[] };
+    w.benchKeys = [];
+    let t0 = 0;
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      void document.body.getBoundingClientRect();
+      w.benchKeys.push({ work: performance.now() - t0, frame: NaN });
+      const entry = w.benchKeys[w.benchKeys.length - 1]!;
+      requestAnimationFrame(() => (entry.frame = performance.now() - t0));
+    };
+    window.addEventListener('keydown', () => (t0 = performance.now()), { capture: true });
+    window.addEventListener('input', () => channel.port2.postMessage(null));
+  });
+  await page.keyboard.type('bench typing in the inspector'.slice(0, KEYSTROKES), { delay: 40 });
+  await page.waitForTimeout(100);
+  const samples = await page.evaluate(() => (window as unknown as { benchKeys: { work: number; frame: number }[] }).benchKeys);
+  if (samples.length < KEYSTROKES / 2) throw new Error(`only ${samples.length} keystrokes reached the inspector field`);
+  const work = samples.map((s) => s.work);
+  return {
+    median: quantile(work, 0.5),
+    p95: quantile(work, 0.95),
+    worst: Math.max(...work),
+    frameMedian: quantile(samples.map((s) => s.frame).filter((f) => Number.isFinite(f)), 0.5),
+  };
+}
