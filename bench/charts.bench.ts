@@ -71,7 +71,7 @@ export async function benchCharts(): Promise<void> {
       if (fetched) {
         console.log(`| the charts.experiments call for all ${RUNS} runs: request -> last byte (host query + JSON + transfer) | ${fetched.ms.toFixed(0)} ms (${(fetched.bytes / 1e6).toFixed(2)} MB; first byte after ${fetched.waitMs.toFixed(0)} ms) | | |`);
       }
-      console.log(`| Charts tab clicked -> first rows drawn (lazy chunk, newest 200 runs fetched, first frame) | ${open.firstMs.toFixed(0)} ms | < ${TARGET.openMs} ms | ${verdict(open.firstMs < TARGET.openMs)} |`);
+      console.log(`| Charts tab clicked -> first rows drawn (its chunk prefetched at start; newest 200 runs fetched, first frame) | ${open.firstMs.toFixed(0)} ms | < ${TARGET.openMs} ms | ${verdict(open.firstMs < TARGET.openMs)} |`);
       console.log(`| Charts tab clicked -> all ${RUNS} runs in the table (second fetch, typed columns, frame) | ${open.allMs.toFixed(0)} ms | < ${TARGET.openMs} ms | ${verdict(open.allMs < TARGET.openMs)} |`);
       for (const s of sorts) console.log(`| sort by ${s.key}: header clicked -> sorted rows drawn | ${s.ms.toFixed(0)} ms | < ${TARGET.sortMs} ms | ${verdict(s.ms < TARGET.sortMs)} |`);
       console.log(`| sort, median / worst of ${sortMs.length} | ${median(sortMs).toFixed(0)} / ${Math.max(...sortMs).toFixed(0)} ms | < ${TARGET.sortMs} ms | ${verdict(Math.max(...sortMs) < TARGET.sortMs)} |`);

@@ -1,11 +1,14 @@
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { useActions, useApp, useCommands } from '../../app/context.js';
 import type { SideTab } from '../../state/ui-slice.js';
 import { PlaygroundPane } from '../playground/PlaygroundPane.js';
 import { Inspector } from './Inspector.js';
 
-// The charts panel (its ECharts series and reports) loads on first use, in a chunk of its own.
-const ChartsPanel = lazy(() => import('../charts/ChartsPanel.js').then((m) => ({ default: m.ChartsPanel })));
+// The charts panel (its ECharts series and reports) is a chunk of its own, kept out of the first
+// load; it is fetched and compiled as soon as the app has started, so the first click on the tab
+// does not wait for it.
+const loadChartsPanel = () => import('../charts/ChartsPanel.js');
+const ChartsPanel = lazy(() => loadChartsPanel().then((m) => ({ default: m.ChartsPanel })));
 
 const TABS: readonly { id: SideTab; label: string }[] = [
   { id: 'inspector', label: 'Inspector' },
@@ -18,6 +21,10 @@ export function SidePanel() {
   const { setSideTab } = useActions();
   const commands = useCommands();
   const playgroundShortcut = commands.shortcutLabel('view.playground');
+  useEffect(() => {
+    const prefetch = setTimeout(() => void loadChartsPanel().catch(() => {}), 0);
+    return () => clearTimeout(prefetch);
+  }, []);
   return (
     <aside className="side-panel" aria-label="Side panel">
       <div className="tabs" role="tablist">
