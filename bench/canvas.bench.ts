@@ -1,13 +1,12 @@
 import { chromium, type Page } from '@playwright/test';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHROMIUM_ARGS, chromiumExecutable } from '../e2e/browser.js';
 import { toCanonicalJson } from '../src-shared/pipeline/canonical.js';
+import { ensureRendererBuilt, startServer } from './browser-host.js';
 import { generateCanvasPipeline, renamedNodes } from './canvas-pipeline.js';
 
-const ROOT = join(import.meta.dirname, '..');
 const NODES = 500;
 const EDGES = 600;
 const GESTURE_MS = 2000;
@@ -76,57 +75,6 @@ export async function benchCanvas(): Promise<void> {
     await server.stop();
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-/** Builds dist/ when a renderer source is newer than the built page (or there is none). */
-async function ensureRendererBuilt(): Promise<void> {
-  const built = await stat(join(ROOT, 'dist', 'index.html')).catch(() => null);
-  const newest = Math.max(...(await Promise.all(['src-renderer', 'src-shared', 'nodes'].map((d) => newestMtime(join(ROOT, d))))));
-  if (built && built.mtimeMs >= newest) return;
-  console.log('canvas: building the renderer (vite build)…');
-  const r = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
-  if (r.status !== 0) throw new Error('vite build failed');
-}
-
-async function newestMtime(dir: string): Promise<number> {
-  let newest = 0;
-  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile() || !/\.(tsx?|css|html)$/.test(entry.name) || /\.test\.tsx?$/.test(entry.name)) continue;
-    newest = Math.max(newest, (await stat(join(entry.parentPath, entry.name))).mtimeMs);
-  }
-  return newest;
-}
-
-async function startServer(file: string, home: string): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'bin/plumb.js'), 'serve', file, '--home', home], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const url = await new Promise<string>((ok, fail) => {
-    let out = '';
-    const timer = setTimeout(() => fail(new Error(`plumb serve printed no URL within 30 s:\n${out}`)), 30_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /running at (http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        ok(m[1]!);
-      }
-    });
-    child.stderr!.on('data', (chunk: Buffer) => void (out += chunk.toString()));
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      fail(new Error(`plumb serve exited with ${code}:\n${out}`));
-    });
-  });
-  return {
-    url,
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      await new Promise((done) => child.once('exit', done));
-    },
-  };
 }
 
 /**

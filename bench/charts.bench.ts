@@ -1,7 +1,5 @@
 import { chromium, type Page } from '@playwright/test';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,8 +8,8 @@ import { LineageStore } from '../src-main/lineage/lineage-store.js';
 import type { ArtifactRecord, EnvironmentInfo } from '../src-main/lineage/types.js';
 import { toCanonicalJson } from '../src-shared/pipeline/canonical.js';
 import { emptyDocument } from '../src-shared/pipeline/document.js';
+import { ensureRendererBuilt, startServer } from './browser-host.js';
 
-const ROOT = join(import.meta.dirname, '..');
 const RUNS = 10_000;
 const PIPELINE_ID = 'bench-charts';
 const TARGET = { openMs: 1000, sortMs: 200 };
@@ -35,7 +33,7 @@ export async function benchCharts(): Promise<void> {
     console.log('charts: skipped, no Chromium (set PLAYWRIGHT_CHROMIUM_PATH or install /usr/bin/chromium)');
     return;
   }
-  ensureRendererBuilt();
+  await ensureRendererBuilt();
   const dir = await mkdtemp(join(tmpdir(), 'plumb-bench-charts-'));
   try {
     const home = join(dir, 'home');
@@ -213,41 +211,4 @@ async function sortBy(page: Page, key: string): Promise<number> {
     await new Promise((r) => requestAnimationFrame(r));
     return performance.now() - t0;
   }, key);
-}
-
-/** Builds dist/ when there is none; `npx vite build` first after editing the renderer. */
-function ensureRendererBuilt(): void {
-  if (existsSync(join(ROOT, 'dist', 'index.html'))) return;
-  console.log('charts: building the renderer (vite build)…');
-  const r = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
-  if (r.status !== 0) throw new Error('vite build failed');
-}
-
-async function startServer(file: string, home: string): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'bin/plumb.js'), 'serve', file, '--home', home], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  const url = await new Promise<string>((ok, fail) => {
-    let out = '';
-    const timer = setTimeout(() => fail(new Error(`plumb serve printed no URL within 30 s:\n${out}`)), 30_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /running at (http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        ok(m[1]!);
-      }
-    });
-    child.stderr!.on('data', (chunk: Buffer) => void (out += chunk.toString()));
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      fail(new Error(`plumb serve exited with ${code}:\n${out}`));
-    });
-  });
-  return {
-    url,
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      await new Promise((done) => child.once('exit', done));
-    },
-  };
 }

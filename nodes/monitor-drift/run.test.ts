@@ -10,7 +10,7 @@ import type { DriftColumn, DriftReport } from './spec.js';
 
 /**
  * monitor.drift through the real engine (two ingest.csv -> monitor.drift), on breast_cancer with
- * the three KS cases of ../shared/reference/sklearn_reference.md, and on small hand-made tables.
+ * the three KS cases of the scipy reference (copied to test-fixtures/reference/breast_cancer.ks_drift.json), and on small hand-made tables.
  * The fixture holds the reference table's 4-digit values and scipy's full-precision ones.
  */
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));

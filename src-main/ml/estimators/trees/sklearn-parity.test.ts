@@ -1,6 +1,6 @@
 /**
  * DecisionTree* against scikit-learn 1.2.1 with the same random_state (exact-splitter.ts).
- * Reference figures: ../shared/reference/sklearn_reference.md, copied here; splits in
+ * Reference figures: scikit-learn 1.2.1 (the project's sklearn_reference.md), copied here; splits in
  * test-fixtures/reference (breast_cancer folds from scikit-learn; diabetes folds recomputed with
  * numpy's RandomState(0).shuffle, which is what KFold(shuffle=True, random_state=0) does).
  */

@@ -6,7 +6,7 @@ import { HistGradientBoostingClassifier, HistGradientBoostingRegressor } from '.
 import { RandomForestClassifier, RandomForestRegressor } from './random-forest.js';
 import { accuracy, holdout, loadCsv, rmse, rocAuc, subset } from './test-data.js';
 
-// scikit-learn 1.2.1 holdout scores (shared/reference/sklearn_reference.md, copied here):
+// scikit-learn 1.2.1 holdout scores (from the sklearn reference, copied here):
 // breast_cancer (stratified 75/25, random_state=0), diabetes_raw (75/25, random_state=0).
 const SK = {
   dtc: { acc: 0.9021, auc: 0.9028 }, // DecisionTreeClassifier(max_depth=5, random_state=0)
