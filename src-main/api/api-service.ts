@@ -17,7 +17,7 @@ export interface ApiService {
 export interface HostAbilities {
   readonly host: 'electron' | 'browser';
   readonly dialogs?: {
-    open(kind?: 'pipeline' | 'onnx'): Promise<string | null>;
+    open(kind?: 'pipeline' | 'onnx' | 'bundle'): Promise<string | null>;
     save(suggestedName?: string): Promise<string | null>;
   };
 }

@@ -14,7 +14,9 @@ import { Playground } from '../inference/playground.js';
 import { resolveModelRef } from '../registry/resolve.js';
 import { ApiCallError, type ApiService, type HostAbilities } from './api-service.js';
 import { autosaveHandlers } from './autosave-handlers.js';
+import { bundleHandlers } from './bundle-handlers.js';
 import { chartsHandlers } from './charts-handlers.js';
+import { diffHandlers } from './diff-handlers.js';
 import { inspectorHandlers } from './inspector-handlers.js';
 import { Autosaves } from './autosaves.js';
 import { playgroundHandlers } from './playground-handlers.js';
@@ -169,6 +171,8 @@ export function createApiService(deps: ServiceDeps): ApiService {
     ...inspectorHandlers(deps.lineage, async () => (await (previewDb ??= DuckDatabase.open({ threads: 1 }))).session()),
     ...autosaveHandlers(deps.autosaves ?? new Autosaves(deps.home)),
     ...chartsHandlers(deps.lineage),
+    ...bundleHandlers(),
+    ...diffHandlers(),
   };
 
   async function previewPage(path: string, offset: number, limit: number) {

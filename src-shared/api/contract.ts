@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { PipelineDocument } from '../pipeline/document.js';
+import { BundleComment, OpenedBundle } from '../bundle/bundle-format.js';
+import { PipelineDiff } from '../pipeline/diff-format.js';
 import { DriftReportData, DriftReportRef, LineageGraphData, RunChartData } from './charts-contract.js';
 
 /**
@@ -379,6 +381,52 @@ const CHARTS_API = {
   },
 } as const;
 
+// ---- Review bundles (*.plumbz) and pipeline diffs (issue 9) ----
+
+const REVIEW_API = {
+  /** Writes a bundle of the pipeline at `path` and its last run (read from the lineage store). */
+  'bundle.export': {
+    request: z.object({
+      path: FilePath,
+      out: FilePath,
+      withModels: z.boolean().optional(),
+      /** false: no sample rows at all; otherwise `noSamples` lists nodes whose rows stay out. */
+      samples: z.boolean().optional(),
+      noSamples: z.array(z.string().max(200)).max(10_000).optional(),
+      /** false: refuse (code `exists`) when `out` exists, so the user can be asked first. */
+      overwrite: z.boolean().optional(),
+    }),
+    response: z.object({ out: z.string(), bytes: z.number(), entries: z.number(), sha256: z.string(), warnings: z.array(z.string()) }),
+  },
+  /**
+   * Verifies a bundle and returns it for the review mode. From a path, or from the bytes of a file
+   * dropped on the browser host's window (base64, at most 64 MiB), where no path is known.
+   */
+  'bundle.open': {
+    request: z.union([
+      z.object({ path: FilePath }).strict(),
+      z.object({ name: z.string().min(1).max(500), base64: z.string().min(1).max(90_000_000) }).strict(),
+    ]),
+    response: OpenedBundle,
+  },
+  /** Writes a new bundle: the opened one with these comments. Never overwrites the original. */
+  'bundle.saveComments': {
+    request: z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), out: FilePath, comments: z.array(BundleComment).max(10_000), overwrite: z.boolean().optional() }),
+    response: z.object({ out: z.string(), bytes: z.number(), sha256: z.string() }),
+  },
+  /**
+   * Compares two pipelines (files or bundles; `b: {git: 'HEAD'}` compares a file with its last
+   * commit). Positions are ignored.
+   */
+  'pipeline.diff': {
+    request: z.object({
+      a: z.union([z.object({ path: FilePath }).strict(), z.object({ document: PipelineDocument }).strict()]),
+      b: z.union([z.object({ path: FilePath }).strict(), z.object({ document: PipelineDocument }).strict(), z.object({ git: z.literal('HEAD'), path: FilePath }).strict()]),
+    }),
+    response: z.object({ a: z.object({ label: z.string(), document: PipelineDocument }), b: z.object({ label: z.string(), document: PipelineDocument }), diff: PipelineDiff }),
+  },
+} as const;
+
 /** Each method: the request the caller sends and the result it gets back. */
 export const API = {
   'app.info': {
@@ -449,7 +497,7 @@ export const API = {
   },
   'dialog.open': {
     /** What to pick: a pipeline (default) or an ONNX model for the playground. */
-    request: z.object({ kind: z.enum(['pipeline', 'onnx']).optional() }),
+    request: z.object({ kind: z.enum(['pipeline', 'onnx', 'bundle']).optional() }),
     response: z.object({ path: z.string().nullable() }),
   },
   'dialog.save': {
@@ -528,6 +576,7 @@ export const API = {
   ...REGISTRY_API,
   ...INSPECTOR_API,
   ...CHARTS_API,
+  ...REVIEW_API,
 } as const;
 
 export type ApiMethod = keyof typeof API;

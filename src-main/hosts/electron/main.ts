@@ -28,6 +28,8 @@ import { installMenu, refreshMenu } from './menu.js';
 const DOCUMENT_EXT = '.plumb';
 const DOCUMENT_FILTERS = [{ name: 'Plumb pipeline', extensions: ['plumb'] }];
 const ONNX_FILTERS = [{ name: 'ONNX model', extensions: ['onnx'] }];
+const BUNDLE_FILTERS = [{ name: 'Plumb review bundle', extensions: ['plumbz'] }];
+const OPEN_FILTERS = { pipeline: DOCUMENT_FILTERS, onnx: ONNX_FILTERS, bundle: BUNDLE_FILTERS } as const;
 /** How long quitting waits for runs to cancel and DuckDB to close before giving up. */
 const DISPOSE_TIMEOUT_MS = 5000;
 
@@ -139,8 +141,8 @@ function hardenContents(contents: WebContents): void {
 
 // ---- dialogs -------------------------------------------------------------------------------
 
-async function showOpen(kind: 'pipeline' | 'onnx' = 'pipeline'): Promise<string | null> {
-  const options: Electron.OpenDialogOptions = { properties: ['openFile'], filters: kind === 'onnx' ? ONNX_FILTERS : DOCUMENT_FILTERS };
+async function showOpen(kind: keyof typeof OPEN_FILTERS = 'pipeline'): Promise<string | null> {
+  const options: Electron.OpenDialogOptions = { properties: ['openFile'], filters: [...OPEN_FILTERS[kind]] };
   const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
   return result.canceled ? null : (result.filePaths[0] ?? null);
 }
