@@ -26,6 +26,7 @@ import { installMenu, refreshMenu } from './menu.js';
  */
 
 const DOCUMENT_EXT = '.plumb';
+const BUNDLE_EXT = '.plumbz';
 const DOCUMENT_FILTERS = [{ name: 'Plumb pipeline', extensions: ['plumb'] }];
 const ONNX_FILTERS = [{ name: 'ONNX model', extensions: ['onnx'] }];
 const BUNDLE_FILTERS = [{ name: 'Plumb review bundle', extensions: ['plumbz'] }];
@@ -60,9 +61,12 @@ const loadedPages = new WeakSet<WebContents>();
 
 // ---- trust ---------------------------------------------------------------------------------
 
-/** The first `.plumb` argument, absolute. Flags are skipped: Chromium adds its own to argv. */
+/**
+ * The first `.plumb` (pipeline) or `.plumbz` (review bundle, opened read-only by the renderer)
+ * argument, absolute. Flags are skipped: Chromium adds its own to argv.
+ */
 function documentArg(args: readonly string[], cwd: string): string | null {
-  const arg = args.find((a) => !a.startsWith('-') && a.toLowerCase().endsWith(DOCUMENT_EXT));
+  const arg = args.find((a) => !a.startsWith('-') && /\.plumbz?$/i.test(a));
   return arg ? path.resolve(cwd, arg) : null;
 }
 
@@ -150,17 +154,19 @@ async function showOpen(kind: keyof typeof OPEN_FILTERS = 'pipeline'): Promise<s
 async function showSave(suggestedName?: string): Promise<string | null> {
   // The renderer only suggests a file name; a path it sends must not pick the folder.
   const name = suggestedName ? path.basename(suggestedName) : `untitled${DOCUMENT_EXT}`;
+  // A suggested .plumbz is a review bundle being exported or saved with comments.
+  const ext = name.toLowerCase().endsWith(BUNDLE_EXT) ? BUNDLE_EXT : DOCUMENT_EXT;
   const options: Electron.SaveDialogOptions = {
     defaultPath: path.join(app.getPath('documents'), name),
-    filters: DOCUMENT_FILTERS,
+    filters: ext === BUNDLE_EXT ? BUNDLE_FILTERS : DOCUMENT_FILTERS,
     properties: ['showOverwriteConfirmation', 'createDirectory'],
   };
   const result = mainWindow ? await dialog.showSaveDialog(mainWindow, options) : await dialog.showSaveDialog(options);
   if (result.canceled || !result.filePath) return null;
-  if (result.filePath.toLowerCase().endsWith(DOCUMENT_EXT)) return result.filePath;
-  // Some Linux dialogs do not add the filter's extension, and the service only saves .plumb files.
-  // The dialog confirmed overwriting the name typed, not the one with .plumb added, so ask again.
-  const withExt = `${result.filePath}${DOCUMENT_EXT}`;
+  if (result.filePath.toLowerCase().endsWith(ext)) return result.filePath;
+  // Some Linux dialogs do not add the filter's extension, and the service only writes files with it.
+  // The dialog confirmed overwriting the name typed, not the one with the extension added, so ask again.
+  const withExt = `${result.filePath}${ext}`;
   if (existsSync(withExt) && !(await confirmOverwrite(withExt))) return null;
   return withExt;
 }
