@@ -83,6 +83,7 @@ async function schedulingOverhead(t: TestEngine, home: string): Promise<void> {
         metric: () => {},
         parallel: localParallel(new Map()),
         registerModel: () => {},
+        requestServing: async () => ({ served: false, reason: 'bench' }),
       };
       const parent: Record<string, ArtifactRecord> = i === 0 ? {} : { a: outputs[`n${Math.floor((i - 1) / 2)}`] };
       const drafts = await step(ctx, parent, { value: `v${i}`, sleepMs: 0, cpuMs: 0, fail: '' });

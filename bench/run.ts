@@ -2,7 +2,7 @@
  * `npm run bench`: performance figures as ratios against a reference measured in the same
  * invocation, never absolute timings in tests. Reads ../shared/data when present (the real
  * data sets); says so and falls back to the shipped sample when it is not.
- * `npm run bench -- engine` runs one section (ingest, engine, lineage, data, ml, inference, drift, canvas, charts).
+ * `npm run bench -- engine` runs one section (ingest, engine, lineage, data, ml, inference, drift, canvas, charts, serving).
  */
 import { benchCanvas } from './canvas.bench.js';
 import { benchCharts } from './charts.bench.js';
@@ -13,6 +13,7 @@ import { benchInference } from './inference.js';
 import { benchIngest } from './ingest.bench.js';
 import { benchLineage } from './lineage.bench.js';
 import { benchMl } from './ml.bench.js';
+import { benchServing } from './serving.bench.js';
 
 const sections: [string, () => Promise<void>][] = [
   ['ingest', benchIngest],
@@ -24,6 +25,7 @@ const sections: [string, () => Promise<void>][] = [
   ['canvas', benchCanvas],
   ['drift', benchDrift],
   ['charts', benchCharts],
+  ['serving', benchServing],
 ];
 
 const only = process.argv[2];

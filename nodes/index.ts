@@ -28,6 +28,7 @@ import { trainTuneSpec } from './train-tune/spec.js';
 import { evaluateModelSpec } from './evaluate-model/spec.js';
 import { deployOnnxSpec } from './deploy-onnx/spec.js';
 import { deployBatchPredictSpec } from './deploy-batch-predict/spec.js';
+import { deployServeSpec } from './deploy-serve/spec.js';
 import { monitorDriftSpec } from './monitor-drift/spec.js';
 
 /** The catalogue of node specs (renderer-safe). Adding a node type adds one line here. */
@@ -61,6 +62,7 @@ export const NODE_SPECS: readonly NodeSpec[] = [
   deployOnnxSpec,
   deployBatchPredictSpec,
   monitorDriftSpec,
+  deployServeSpec,
   // (new node specs above this line: one line each)
 ];
 

@@ -26,6 +26,7 @@ import { runTrainTune } from './train-tune/run.js';
 import { runEvaluateModel } from './evaluate-model/run.js';
 import { runDeployOnnx } from './deploy-onnx/run.js';
 import { runDeployBatchPredict } from './deploy-batch-predict/run.js';
+import { runDeployServe } from './deploy-serve/run.js';
 import { runTrainDecisionTree } from './train-decision-tree/run.js';
 import { runTrainRandomForest } from './train-random-forest/run.js';
 import { runTrainGradientBoosting } from './train-gradient-boosting/run.js';
@@ -62,6 +63,7 @@ export const runners: ReadonlyMap<string, NodeRunFn> = new Map([
   [runnerKey('deploy.onnx', 1), runDeployOnnx],
   [runnerKey('deploy.batch_predict', 1), runDeployBatchPredict],
   [runnerKey('monitor.drift', 1), runMonitorDrift],
+  [runnerKey('deploy.serve', 1), runDeployServe],
   // (new runners above this line: one line each)
 ]);
 

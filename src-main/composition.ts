@@ -8,6 +8,9 @@ import type { NodeSpec } from '../src-shared/nodes/spec.js';
 import type { ApiService, HostAbilities } from './api/api-service.js';
 import { RecentFiles } from './api/recent-files.js';
 import { createApiService } from './api/service.js';
+import { servingForNodes } from './api/serving-for-nodes.js';
+import { ServingManager } from './api/serving-handlers.js';
+import { startServingEndpoint } from './api/serving-adapter.js';
 import { ArtifactStore } from './engine/artifact-store.js';
 import { Engine } from './engine/engine.js';
 import { WorkerPool } from './engine/worker-pool.js';
@@ -31,6 +34,12 @@ export interface PlumbAppOptions {
    * runners built in and ignores `nodes.runnersModule`.
    */
   readonly workerUrl?: URL;
+  /**
+   * The host outlives runs (the app, `plumb serve`): a deploy.serve node may start an endpoint.
+   * Default false: under `plumb run` the node is told to use `plumb serve-model` instead, so no
+   * server keeps a CLI process alive or dies with it unannounced.
+   */
+  readonly serveFromNodes?: boolean;
 }
 
 /**
@@ -54,7 +63,16 @@ export async function createPlumbApp(opts: PlumbAppOptions): Promise<ApiService>
     runnersModule: opts.nodes?.runnersModule ?? RUNNERS_MODULE,
     ...(opts.workers ? { size: opts.workers } : {}),
   });
-  const engine = new Engine({ catalogue, store, lineage, pool, appVersion: appVersion(), maxCacheBytes: opts.maxCacheBytes ?? cacheCapFromEnv() });
+  const serving = new ServingManager(startServingEndpoint(lineage, home));
+  const engine = new Engine({
+    catalogue,
+    store,
+    lineage,
+    pool,
+    appVersion: appVersion(),
+    maxCacheBytes: opts.maxCacheBytes ?? cacheCapFromEnv(),
+    ...(opts.serveFromNodes ? { serving: servingForNodes(serving, lineage) } : {}),
+  });
   return createApiService({
     version: appVersion(),
     home,
@@ -64,7 +82,45 @@ export async function createPlumbApp(opts: PlumbAppOptions): Promise<ApiService>
     engine,
     lineage,
     recent: new RecentFiles(join(home, 'recent.json')),
+    serving,
   });
+}
+
+/** An engine without an API service around it: what a cluster step runs one node with. */
+export interface HeadlessEngine {
+  readonly engine: Engine;
+  readonly lineage: LineageStore;
+  readonly store: ArtifactStore;
+  dispose(): Promise<void>;
+}
+
+/**
+ * A bare engine over a state folder. `maxCacheBytes` defaults to no cap: a step's state folder
+ * references artifacts it does not own (the cluster store's), which eviction must never delete.
+ */
+export async function createHeadlessEngine(home: string, opts: { readonly workers?: number; readonly maxCacheBytes?: number } = {}): Promise<HeadlessEngine> {
+  await mkdir(home, { recursive: true });
+  const store = new ArtifactStore(home);
+  await store.init();
+  const lineage = LineageStore.open(join(home, 'lineage.db'));
+  const pool = new WorkerPool({ home, workerUrl: WORKER_URL, runnersModule: RUNNERS_MODULE, size: opts.workers ?? 1 });
+  const engine = new Engine({
+    catalogue: createCatalogue(NODE_SPECS),
+    store,
+    lineage,
+    pool,
+    appVersion: appVersion(),
+    maxCacheBytes: opts.maxCacheBytes ?? Number.MAX_SAFE_INTEGER,
+  });
+  return {
+    engine,
+    lineage,
+    store,
+    async dispose() {
+      await engine.dispose();
+      lineage.close();
+    },
+  };
 }
 
 /** PLUMB_CACHE_MAX_BYTES sets the artifact cache's cap; unset or invalid keeps the default. */

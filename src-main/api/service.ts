@@ -21,6 +21,7 @@ import { inspectorHandlers } from './inspector-handlers.js';
 import { Autosaves } from './autosaves.js';
 import { playgroundHandlers } from './playground-handlers.js';
 import { registryHandlers } from './registry-handlers.js';
+import { servingHandlers, type ServingManager } from './serving-handlers.js';
 import type { RecentFiles } from './recent-files.js';
 
 export interface ServiceDeps {
@@ -36,6 +37,8 @@ export interface ServiceDeps {
   readonly playground?: Playground;
   /** Unsaved work kept in the state folder; default: `<home>/autosave/`. */
   readonly autosaves?: Autosaves;
+  /** The app's prediction endpoints (issue 10); the composition root shares it with the engine. */
+  readonly serving: ServingManager;
 }
 
 /** Pipeline files are small; anything bigger is not one, and reading it would only hurt. */
@@ -171,8 +174,9 @@ export function createApiService(deps: ServiceDeps): ApiService {
     ...inspectorHandlers(deps.lineage, async () => (await (previewDb ??= DuckDatabase.open({ threads: 1 }))).session()),
     ...autosaveHandlers(deps.autosaves ?? new Autosaves(deps.home)),
     ...chartsHandlers(deps.lineage),
-    ...bundleHandlers(),
-    ...diffHandlers(),
+    ...bundleHandlers({ lineage: deps.lineage, home: deps.home, version: deps.version, catalogue: deps.catalogue, handlers: () => handlers }),
+    ...diffHandlers({ readPipelineFile }),
+    ...servingHandlers(deps.serving),
   };
 
   async function previewPage(path: string, offset: number, limit: number) {
@@ -207,12 +211,15 @@ export function createApiService(deps: ServiceDeps): ApiService {
     onEvent: (listener) => {
       const offEngine = deps.engine.onEvent(listener);
       const offPlayground = playground.onEvent(listener);
+      const offServing = deps.serving.onEvent(listener);
       return () => {
         offEngine();
         offPlayground();
+        offServing();
       };
     },
     async dispose() {
+      await deps.serving.dispose();
       await deps.engine.dispose();
       await playground.dispose();
       if (previewDb) (await previewDb).dispose();
@@ -221,7 +228,7 @@ export function createApiService(deps: ServiceDeps): ApiService {
   };
 }
 
-async function readPipelineFile(path: string): Promise<string> {
+export async function readPipelineFile(path: string): Promise<string> {
   let size: number;
   try {
     const s = await stat(path);

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { PlumbEvent } from '../../src-shared/api/contract.js';
+import { BUNDLE_EXTENSION } from '../../src-shared/bundle/bundle-format.js';
 import { specInfo } from '../../src-shared/nodes/spec.js';
 import { checkGraph } from '../../src-shared/pipeline/graph-checks.js';
 import { parsePipelineText } from '../../src-shared/pipeline/load.js';
@@ -33,11 +34,18 @@ Commands:
   stage NAME VERSION STAGE --comment TEXT [--home DIR]       move a version to none, staging, production or archived
   predict MODEL --input CSV --out CSV [--home DIR]           predict a CSV with a registered model or an .onnx file
          [--chunk-rows N] [--json]                           (MODEL: name = its production version, name:3, name@staging, file.onnx)
-  serve [FILE] [--port N] [--home DIR]                       start the browser host
+  diff A B [--json]                                          what changed from pipeline A to B (.plumb or .plumbz), positions ignored
+  diff FILE [--json]                                         what changed in FILE since its last git commit (HEAD)
+  export FILE --out BUNDLE [--with-models] [--no-samples]    write a review bundle (.plumbz) of FILE and its last run
+         [--no-samples-for N1,N2] [--home DIR] [--json]      (no data, at most 100 sample rows per table)
+  open BUNDLE [--home DIR] [--json]                          verify a review bundle and print its summary
+  serve [FILE] [--port N] [--home DIR]                       start the browser host (FILE: a .plumb or .plumbz)
+  serve-model MODEL [--port N] [--no-token] [--home DIR]     serve a registered model on 127.0.0.1; prints its URL and token
+         [--canary V --canary-percent P] [--ab V --ab-percent P] [--shadow V] [--json]   (plumb serve-model --help: all options)
 `;
 
 /** Commands of the public contract that later versions implement; named so users are not puzzled. */
-const PLANNED = new Set(['export']);
+const PLANNED = new Set<string>([]);
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -65,6 +73,19 @@ export async function main(argv: string[]): Promise<number> {
         return stageCliCommand(rest);
       case 'predict':
         return await predictCliCommand(rest);
+      case 'serve-model': {
+        const { serveModelCommand } = await import('./serve-model-command.js');
+        return await serveModelCommand(rest);
+      }
+      case 'export':
+        return await exportCliCommand(rest);
+      case 'open':
+        return await openCliCommand(rest);
+      case 'diff': {
+        const { values, positionals } = args(rest, { json: { type: 'boolean' } });
+        const { diffCommand } = await import('./diff-command.js');
+        return await diffCommand({ files: positionals, json: values.json === true }, (text) => process.stdout.write(text));
+      }
       case undefined:
       case 'help':
       case '--help':
@@ -316,13 +337,56 @@ async function predictCliCommand(argv: string[]): Promise<number> {
   }
 }
 
+async function exportCliCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = args(argv, {
+    out: { type: 'string' },
+    'with-models': { type: 'boolean' },
+    'no-samples': { type: 'boolean' },
+    'no-samples-for': { type: 'string' },
+    home: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  if (positionals.length !== 1) throw new UsageError('usage: plumb export FILE --out BUNDLE [--with-models] [--no-samples] [--no-samples-for N1,N2]');
+  if (!values.out) throw new UsageError('missing --out BUNDLE (a .plumbz file)');
+  const { exportCommand } = await import('./bundle-commands.js');
+  return exportCommand({
+    file: positionals[0],
+    out: values.out,
+    withModels: values['with-models'] === true,
+    samples: values['no-samples'] !== true,
+    noSamplesFor: (values['no-samples-for'] ?? '').split(',').map((s) => s.trim()).filter((s) => s !== ''),
+    home: values.home,
+    json: values.json === true,
+  });
+}
+
+async function openCliCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = args(argv, { home: { type: 'string' }, json: { type: 'boolean' } });
+  if (positionals.length !== 1) throw new UsageError('usage: plumb open BUNDLE [--home DIR] [--json]');
+  const { openCommand } = await import('./bundle-commands.js');
+  return openCommand({ bundle: positionals[0], home: values.home, json: values.json === true });
+}
+
+async function verifyBundleFile(path: string): Promise<void> {
+  const { loadBundleDocument } = await import('../bundle/open-bundle.js');
+  const { BundleError } = await import('../bundle/bundle-error.js');
+  try {
+    await loadBundleDocument(path);
+  } catch (e) {
+    if (e instanceof BundleError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
 async function serveCommand(argv: string[]): Promise<number> {
   const { values, positionals } = args(argv, { port: { type: 'string' }, home: { type: 'string' } });
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: "${values.port}" is not a port number`);
   const initialPath = positionals[0] ?? null;
-  if (initialPath) await loadFile(initialPath);
-  const service = await createPlumbApp({ home: values.home ?? defaultHome(), abilities: { host: 'browser' }, initialPath });
+  // A bundle opens in review mode; it is verified here so a bad one is refused before the host starts.
+  if (initialPath?.endsWith(BUNDLE_EXTENSION)) await verifyBundleFile(initialPath);
+  else if (initialPath) await loadFile(initialPath);
+  const service = await createPlumbApp({ home: values.home ?? defaultHome(), abilities: { host: 'browser' }, initialPath, serveFromNodes: true });
   const host = await startHttpHost({
     service,
     port,

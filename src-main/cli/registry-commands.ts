@@ -1,5 +1,6 @@
 import type { LineageStore } from '../lineage/lineage-store.js';
 import { MODEL_STAGES, RegistryError } from '../lineage/model-registry.js';
+import type { ServingEvent } from '../lineage/serving-events.js';
 import type { ModelDetail, ModelInfo, ModelStage, ModelVersionInfo, StageChange } from '../lineage/types.js';
 import { CliInputError } from './query-commands.js';
 
@@ -25,7 +26,7 @@ export function modelsCommand(lineage: LineageStore, name: string | undefined, j
     const known = lineage.listModels().map((m) => m.name);
     throw new CliInputError(`no model "${name}" in the registry${known.length ? ` (models: ${known.join(', ')})` : ''}`);
   }
-  printModel(model, json);
+  printModel(model, json, lineage.servingEvents(model.name, 20));
 }
 
 function printModelList(models: readonly ModelInfo[], json: boolean): void {
@@ -46,9 +47,9 @@ function versionLine(v: ModelVersionInfo): string {
   return `  ${String(v.version).padStart(3)}  ${v.stage.padEnd(10)} ${time(v.createdAt)}  ${metricsText(v.metrics)}${from}\n`;
 }
 
-function printModel(m: ModelDetail, json: boolean): void {
+function printModel(m: ModelDetail, json: boolean, serving: readonly ServingEvent[]): void {
   if (json) {
-    process.stdout.write(JSON.stringify(m) + '\n');
+    process.stdout.write(JSON.stringify({ ...m, servingEvents: serving }) + '\n');
     return;
   }
   process.stdout.write(`${m.name}: ${m.versions.length} version${m.versions.length === 1 ? '' : 's'}\n`);
@@ -61,6 +62,14 @@ function printModel(m: ModelDetail, json: boolean): void {
   for (const e of m.events) {
     const change = e.from === null ? `registered in ${e.to}` : `${e.from} -> ${e.to}`;
     process.stdout.write(`  ${time(e.at)}  version ${e.version}  ${change}  by ${e.actor ?? '(unknown)'}: ${e.comment ?? '(no comment)'}\n`);
+  }
+  // Routing changes of `plumb serve-model` endpoints (newest first), automatic rollbacks included.
+  if (serving.length === 0) return;
+  process.stdout.write('serving events:\n');
+  for (const e of serving) {
+    const versions = `${e.fromVersion ?? '-'} -> ${e.toVersion ?? '-'}`;
+    const percent = e.percent !== null && e.kind !== 'rollback' && e.kind !== 'auto-rollback' ? ` (${e.percent}%)` : '';
+    process.stdout.write(`  ${time(e.at)}  ${e.kind} ${versions}${percent}  by ${e.actor ?? 'the endpoint'}${e.reason ? `: ${e.reason}` : ''}\n`);
   }
 }
 

@@ -16,7 +16,7 @@ import { sha256File, type ArtifactStore } from './artifact-store.js';
 import { cacheKeyOf, explainKeyChange } from './cache-key.js';
 import { environmentInfo } from './environment.js';
 import { collectGarbage } from './gc.js';
-import type { ModelRegistrationRequest } from './node-runner.js';
+import type { ModelRegistrationRequest, ServingReply, ServingRequestHandler } from './node-runner.js';
 import { applyRegistrations } from './registrations.js';
 import { TaskCancelled, TaskFailed, type WorkerPool } from './worker-pool.js';
 
@@ -34,6 +34,8 @@ export interface EngineDeps {
   readonly appVersion: string;
   /** The artifact cache's size cap; least recently used artifacts go first. */
   readonly maxCacheBytes?: number;
+  /** Starts endpoints that deploy.serve nodes ask for; absent under `plumb run`, where nothing outlives the run. */
+  readonly serving?: ServingRequestHandler;
 }
 
 export interface StartRequest {
@@ -325,7 +327,7 @@ export class Engine {
     if (signal.aborted) return end('cancelled');
     if (!args.upstreamOk) return end('skipped');
 
-    if (!args.forced) {
+    if (!args.forced && !spec.effect) {
       const hit = lineage.cacheGet(key.key);
       if (hit && spec.outputs.every((p) => hit[p.name]) && (await allIntact(store, Object.values(hit)))) {
         return end('cached', { outputs: hit });
@@ -355,6 +357,7 @@ export class Engine {
           logs.push({ time: e.time, level: e.level, message: e.message });
           this.emit({ event: 'log', run: runId, node: node.id, level: e.level, message: e.message, time: e.time });
         } else if (e.type === 'register') registrations.push(e.request);
+        else if (e.type === 'serving') void this.serve(e.request).then(e.reply);
         else metrics.push({ name: e.name, value: e.value, ...(e.step !== undefined ? { step: e.step } : {}) });
       },
     );
@@ -378,6 +381,17 @@ export class Engine {
       args.cancels.delete(handle.cancel);
       // Nothing partial is kept: whatever was not committed goes with the temp folder.
       if (existsSync(tmpDir)) await store.discard(tmpDir);
+    }
+  }
+
+  /** A node's serving request, answered in the main process; never rejects (the node reports the reason). */
+  private async serve(request: Parameters<ServingRequestHandler>[0]): Promise<ServingReply> {
+    const handler = this.deps.serving;
+    if (!handler) return { served: false, reason: 'no long-lived host runs here (plumb run ends when the run does)' };
+    try {
+      return await handler(request);
+    } catch (e) {
+      return { served: false, reason: e instanceof Error ? e.message : String(e) };
     }
   }
 

@@ -35,7 +35,32 @@ export interface RunContext {
    * same artifacts registered again under the same name keep their version.
    */
   registerModel(request: ModelRegistrationRequest): void;
+  /**
+   * Asks the host to start (or re-route) a local prediction endpoint. Workers hold no servers:
+   * the request goes to the main process, whose serving manager outlives the run. Where no
+   * long-lived host runs (`plumb run`), it resolves with `served: false` and the reason.
+   */
+  requestServing(request: ServingRequest): Promise<ServingReply>;
 }
+
+/** An endpoint a run function asks for: a registered model reference, or the version registered with an ONNX artifact. */
+export interface ServingRequest {
+  /** NAME, NAME:3 or NAME@stage; or the ONNX artifact whose registered version to serve. */
+  readonly model: string | { readonly onnxHash: string };
+  /** 0 = any free port. */
+  readonly port: number;
+  /** How the version joins an endpoint already serving that model: replace it, or roll out beside it. */
+  readonly strategy: 'replace' | 'blue-green' | 'canary' | 'shadow';
+  /** The canary's share of requests. */
+  readonly percent?: number;
+}
+
+export type ServingReply =
+  | { readonly served: true; readonly name: string; readonly url: string; readonly version: number; readonly routing: string; readonly started: boolean }
+  | { readonly served: false; readonly reason: string };
+
+/** The main process's side of RunContext.requestServing; absent where no long-lived host runs. */
+export type ServingRequestHandler = (request: ServingRequest) => Promise<ServingReply>;
 
 /** A registration a run function asks for; ports name this node's own inputs or outputs. */
 export interface ModelRegistrationRequest {

@@ -5,7 +5,7 @@ import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { DuckDatabase } from '../data/duckdb.js';
 import type { ArtifactRecord } from '../lineage/types.js';
 import { ArtifactStore } from './artifact-store.js';
-import { NodeError, runnerKey, type ParallelTaskRegistry, type RunContext, type RunnerRegistry } from './node-runner.js';
+import { NodeError, runnerKey, type ParallelTaskRegistry, type RunContext, type RunnerRegistry, type ServingReply } from './node-runner.js';
 import { parallelMap, serveParallelMap } from './parallel-map.js';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
 
@@ -33,6 +33,8 @@ export async function startNodeWorker(runners: RunnerRegistry, parallelTasks: Pa
   const lendRequests = new Map<number, (ports: readonly MessagePort[]) => void>();
   let nextLendRequest = 1;
   let serving: { recall(): void } | undefined;
+  const servingRequests = new Map<number, (reply: ServingReply) => void>();
+  let nextServingRequest = 1;
 
   port.on('message', (msg: ToWorker) => {
     if (msg.type === 'run') void runTask(msg.task);
@@ -44,6 +46,9 @@ export async function startNodeWorker(runners: RunnerRegistry, parallelTasks: Pa
         serving = undefined;
         post({ type: 'released' });
       });
+    } else if (msg.type === 'served') {
+      servingRequests.get(msg.requestId)?.(msg.reply);
+      servingRequests.delete(msg.requestId);
     } else serving?.recall();
   });
   post({ type: 'ready' });
@@ -75,6 +80,12 @@ export async function startNodeWorker(runners: RunnerRegistry, parallelTasks: Pa
       log: (level, message) => post({ type: 'log', taskId, level, message, time: Date.now() }),
       metric: (name, value, step) => post({ type: 'metric', taskId, name, value, ...(step !== undefined ? { step } : {}) }),
       registerModel: (request) => post({ type: 'register', taskId, request }),
+      requestServing: (request) =>
+        new Promise((resolve) => {
+          const requestId = nextServingRequest++;
+          servingRequests.set(requestId, resolve);
+          post({ type: 'serving', taskId, requestId, request });
+        }),
       parallel: (name, shared, items, onItemDone) =>
         parallelMap(
           parallelTasks,

@@ -1,10 +1,13 @@
 import { availableParallelism, totalmem } from 'node:os';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { ArtifactRecord } from '../lineage/types.js';
+import type { ServingReply } from './node-runner.js';
 import type { FromWorker, NodeTask, WorkerInit } from './worker-protocol.js';
 
 /** What a task reports while it runs, besides its result. */
-export type TaskEvent = Extract<FromWorker, { type: 'progress' | 'log' | 'metric' | 'register' }>;
+export type TaskEvent =
+  | Extract<FromWorker, { type: 'progress' | 'log' | 'metric' | 'register' }>
+  | (Extract<FromWorker, { type: 'serving' }> & { readonly reply: (reply: ServingReply) => void });
 
 export class TaskFailed extends Error {
   constructor(
@@ -173,7 +176,9 @@ export class WorkerPool {
       if (!p) return;
       if (m.type === 'done') this.settle(p, () => p.resolve(m.outputs));
       else if (m.type === 'error') this.settle(p, () => p.reject(new TaskFailed(m.message, m.stack, m.userFacing)));
-      else p.onEvent(m);
+      else if (m.type === 'serving') {
+        p.onEvent({ ...m, reply: (reply) => slot.worker.postMessage({ type: 'served', requestId: m.requestId, reply }) });
+      } else p.onEvent(m);
     });
     worker.on('error', (e) => {
       failStart(e);

@@ -1,7 +1,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { ParamValues } from '../../src-shared/nodes/spec.js';
 import type { ArtifactRecord } from '../lineage/types.js';
-import type { ModelRegistrationRequest, StoredArtifact } from './node-runner.js';
+import type { ModelRegistrationRequest, ServingReply, ServingRequest, StoredArtifact } from './node-runner.js';
 
 /** Messages between the engine (main thread) and a node worker. Plain data only. */
 export interface NodeTask {
@@ -24,7 +24,9 @@ export type ToWorker =
   /** To an idle worker: serve a busy node's parallel map over this port until it ends. */
   | { readonly type: 'serve'; readonly port: MessagePort }
   /** To a lent worker: a node is waiting for a worker, finish the current item and come back. */
-  | { readonly type: 'recall' };
+  | { readonly type: 'recall' }
+  /** The answer to a node's serving request. */
+  | { readonly type: 'served'; readonly requestId: number; readonly reply: ServingReply };
 
 /** Between a node's worker and a worker lent to it (see RunContext.parallel). */
 export type ToHelper =
@@ -46,6 +48,8 @@ export type FromWorker =
   | { readonly type: 'metric'; readonly taskId: number; readonly name: string; readonly value: number; readonly step?: number }
   /** A model registration the engine applies once the node's outputs are recorded. */
   | { readonly type: 'register'; readonly taskId: number; readonly request: ModelRegistrationRequest }
+  /** A node asks the main process for a prediction endpoint; answered with 'served'. */
+  | { readonly type: 'serving'; readonly taskId: number; readonly requestId: number; readonly request: ServingRequest }
   /** The outputs are already committed to the artifact store (hashed, renamed into place). */
   | { readonly type: 'done'; readonly taskId: number; readonly outputs: Readonly<Record<string, ArtifactRecord>> }
   | {

@@ -5,6 +5,7 @@ import type { NodeStatus, RunStatus } from '../../src-shared/api/contract.js';
 import type { ColumnSchema } from '../../src-shared/nodes/spec.js';
 import { ModelRegistryTables, osUserName } from './model-registry.js';
 import { SCHEMA_VERSION, migrations } from './schema.js';
+import { ServingEventsTable, type ServingEvent } from './serving-events.js';
 import type {
   ArtifactKind,
   ArtifactRecord,
@@ -182,6 +183,7 @@ export class LineageStore {
   private readonly now: () => number;
   private readonly s: ReturnType<typeof prepareStatements>;
   private readonly registry: ModelRegistryTables;
+  private readonly serving: ServingEventsTable;
   private closed = false;
 
   private constructor(path: string, db: Database.Database, now: () => number, user: () => string, interrupted: string[]) {
@@ -190,6 +192,7 @@ export class LineageStore {
     this.now = now;
     this.s = prepareStatements(db);
     this.registry = new ModelRegistryTables(db, now, user);
+    this.serving = new ServingEventsTable(db);
     this.interruptedAtOpen = interrupted;
   }
 
@@ -596,6 +599,16 @@ export class LineageStore {
   /** A model with its versions and its audit trail of stage changes. */
   getModel(name: string): ModelDetail | undefined {
     return this.registry.get(name);
+  }
+
+  /** Records a serving endpoint's routing change (src-main/serving). */
+  recordServingEvent(e: ServingEvent): void {
+    this.serving.record(e);
+  }
+
+  /** A model's serving routing changes, newest first. */
+  servingEvents(model: string, limit = 50): ServingEvent[] {
+    return this.serving.list(model, limit);
   }
 
   /**

@@ -188,6 +188,22 @@ export const migrations: readonly string[] = [
     WHERE prev.model_version_id = model_stage_events.model_version_id AND prev.rowid < model_stage_events.rowid
     ORDER BY prev.rowid DESC LIMIT 1);
   `,
+  // 4: routing changes of local serving endpoints (src-main/serving): blue-green switches, canary
+  // starts/steps/promotions and (automatic) rollbacks, A/B and shadow experiments, with the reason.
+  `
+  CREATE TABLE serving_events (
+    id           INTEGER PRIMARY KEY,
+    at           INTEGER NOT NULL,
+    model        TEXT NOT NULL,
+    from_version INTEGER,
+    to_version   INTEGER,
+    kind         TEXT NOT NULL,
+    percent      REAL,
+    reason       TEXT,
+    actor        TEXT
+  ) STRICT;
+  CREATE INDEX serving_events_model ON serving_events(model, at);
+  `,
 ];
 
 /** The schema version this code writes: stores above it were written by a newer Plumb. */

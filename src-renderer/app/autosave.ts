@@ -78,6 +78,8 @@ export function createAutosave(call: Call, store: AppStore, onError: (e: unknown
 
   const check = async (): Promise<void> => {
     const { path, loadCount } = state();
+    // A bundle under review is not the user's work: nothing to offer back over it.
+    if (state().review) return;
     try {
       const { autosave } = await call('document.recover', { path });
       // Another document was opened meanwhile: the answer is about a file no longer shown.
@@ -113,7 +115,7 @@ export function createAutosave(call: Call, store: AppStore, onError: (e: unknown
     },
     restore() {
       const offered = state().autosave.recovery;
-      if (!offered || keyOf(offered.path) !== keyOf(state().path)) return;
+      if (!offered || state().review || keyOf(offered.path) !== keyOf(state().path)) return;
       state().setAutosave({ recovery: null });
       // Replacing the document is one edit: undo brings back what the file holds.
       store.setState({ document: offered.document });

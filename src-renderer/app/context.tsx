@@ -5,6 +5,7 @@ import type { AppState, AppStore } from '../state/store.js';
 import type { ChartsController } from './charts-controller.js';
 import type { Controller } from './controller.js';
 import type { PlaygroundController } from './playground-controller.js';
+import type { ServingController } from './serving-controller.js';
 
 export interface AppServices {
   readonly store: AppStore;
@@ -12,6 +13,8 @@ export interface AppServices {
   readonly commands: AppCommands;
   readonly playground: PlaygroundController;
   readonly charts: ChartsController;
+  /** Optional so test harnesses that build services without it keep working. */
+  readonly serving?: ServingController;
 }
 
 const ServicesContext = createContext<AppServices | null>(null);
@@ -50,6 +53,12 @@ export function useController(): Controller {
 
 export function usePlayground(): PlaygroundController {
   return useServices().playground;
+}
+
+export function useServing(): ServingController {
+  const serving = useServices().serving;
+  if (!serving) throw new Error('no serving controller was provided to ServicesProvider');
+  return serving;
 }
 
 export function useCharts(): ChartsController {

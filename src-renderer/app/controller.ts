@@ -2,10 +2,12 @@ import type { ApiMethod, ApiRequest, ApiResponse } from '../../src-shared/api/co
 import type { PipelineDocument } from '../../src-shared/pipeline/document.js';
 import { BridgeError, type Bridge } from '../bridge/bridge.js';
 import { isRunActive, outputKey } from '../state/run-slice.js';
+import { selectCommentsDirty } from '../state/review-slice.js';
 import { canonicalOf, selectDirty, selectHasErrors } from '../state/selectors.js';
 import type { AppStore } from '../state/store.js';
 import { createAutosave, type Autosave } from './autosave.js';
 import { createExplainScheduler } from './explain-scheduler.js';
+import { createReviewController, isBundlePath, type ReviewController } from './review-controller.js';
 
 /** How long the document must stay unchanged before asking the engine what would run. */
 export const EXPLAIN_DEBOUNCE_MS = 250;
@@ -41,6 +43,8 @@ export interface Controller {
   reportError(error: unknown): void;
   /** Unsaved work kept on the host, and the offer to restore it. */
   readonly autosave: Autosave;
+  /** Review bundles: export, open for review, comments, import as editable. */
+  readonly review: ReviewController;
 }
 
 export function suggestedFileName(name: string): string {
@@ -88,6 +92,9 @@ export function createController(bridge: Bridge, store: AppStore): Controller {
   };
 
   const mayDiscard = async (): Promise<boolean> => {
+    if (selectCommentsDirty(state())) {
+      return confirm('Discard review comments?', 'Your comments on this bundle are not saved. They will be lost.', 'Discard comments');
+    }
     if (!selectDirty(state())) return true;
     return confirm(
       'Discard unsaved changes?',
@@ -97,9 +104,13 @@ export function createController(bridge: Bridge, store: AppStore): Controller {
   };
 
   const openPath = async (path: string, opts: { confirmed?: boolean } = {}): Promise<boolean> => {
+    // File > Open, recent files and the host's start path all take review bundles too.
+    if (isBundlePath(path)) return review.openPath(path, opts);
     if (!opts.confirmed && !(await mayDiscard())) return false;
     try {
       const opened = await call('document.open', { path });
+      // Opening a pipeline ends a review (whose bridge would otherwise keep answering).
+      if (state().review) store.setState({ review: null });
       state().loadDocument({ document: opened.document, path: opened.path, hash: opened.hash });
       if (opened.migratedFrom !== undefined) {
         state().pushToast(
@@ -162,8 +173,9 @@ export function createController(bridge: Bridge, store: AppStore): Controller {
   const explain = createExplainScheduler({
     target: (): { document: PipelineDocument; path: string | null } | null => {
       const s = state();
-      // During a run the cache changes under the answer; the run's end asks again.
-      if (isRunActive(s.run.status) || selectHasErrors(s)) return null;
+      // During a run the cache changes under the answer; the run's end asks again. A bundle
+      // under review shows its own run, which the local cache knows nothing about.
+      if (s.review || isRunActive(s.run.status) || selectHasErrors(s)) return null;
       return { document: s.document, path: s.path };
     },
     versionOf: ({ document, path }) => `${path ?? ''}\u0000${canonicalOf(document)}`,
@@ -173,6 +185,8 @@ export function createController(bridge: Bridge, store: AppStore): Controller {
     onError: (error) => console.debug('plumb: run.explain failed', error),
     delayMs: EXPLAIN_DEBOUNCE_MS,
   });
+
+  const review = createReviewController(call, store, { confirm, reportError });
 
   return {
     start() {
@@ -212,7 +226,8 @@ export function createController(bridge: Bridge, store: AppStore): Controller {
 
     async newDocument() {
       if (!(await mayDiscard())) return;
-      state().newDocument();
+      if (state().review) state().closeReview();
+      else state().newDocument();
     },
 
     async open() {
@@ -308,5 +323,6 @@ export function createController(bridge: Bridge, store: AppStore): Controller {
     },
     reportError,
     autosave,
+    review,
   };
 }

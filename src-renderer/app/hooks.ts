@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { installKeyboardShortcuts } from '../commands/keyboard.js';
+import { selectCommentsDirty } from '../state/review-slice.js';
 import { selectDirty } from '../state/selectors.js';
 import { useApp, useCommands } from './context.js';
 
@@ -10,7 +11,7 @@ export function useKeyboardShortcuts(): void {
 
 /** Asks before closing or reloading the page while there are unsaved changes. */
 export function useUnsavedChangesGuard(): void {
-  const dirty = useApp(selectDirty);
+  const dirty = useApp((s) => selectDirty(s) || selectCommentsDirty(s));
   const dirtyRef = useRef(dirty);
   dirtyRef.current = dirty;
   useEffect(() => {

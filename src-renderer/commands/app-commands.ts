@@ -2,6 +2,7 @@ import type { Controller } from '../app/controller.js';
 import type { PlaygroundController } from '../app/playground-controller.js';
 import { loadedSignature, SLOT_IDS } from '../state/playground-slice.js';
 import { isRunActive } from '../state/run-slice.js';
+import { selectDirty } from '../state/selectors.js';
 import type { AppStore } from '../state/store.js';
 import { EDIT_COMMANDS } from './edit-commands.js';
 import { helpCommands } from './help.js';
@@ -16,7 +17,7 @@ export interface CommandContext {
 export type AppCommands = CommandRegistry<CommandContext>;
 
 /** The commands the Electron menu sends (see src-main/hosts/electron/menu.ts). */
-export const MENU_COMMANDS = ['file.new', 'file.open', 'file.openPath', 'file.save', 'file.saveAs'] as const;
+export const MENU_COMMANDS = ['file.new', 'file.open', 'file.openPath', 'file.save', 'file.saveAs', 'file.openBundle', 'file.exportBundle', 'diff.compare'] as const;
 
 const runStatus = (ctx: CommandContext) => ctx.store.getState().run.status;
 
@@ -103,6 +104,57 @@ export const APP_COMMANDS: readonly Command<CommandContext>[] = [
   },
 ];
 
+const inReview = (c: CommandContext): boolean => c.store.getState().review !== null;
+
+/** Why a refused command does nothing while a bundle is under review (the Run buttons' tooltip). */
+export const REVIEW_READ_ONLY_HINT = 'review mode: import as editable to run';
+
+/**
+ * Commands that change the pipeline, run it or write its file: disabled while a bundle is under
+ * review (the document slice refuses the edits too, whatever path they take).
+ */
+export const EDITING_COMMANDS: ReadonlySet<string> = new Set([
+  'file.save',
+  'file.saveAs',
+  'file.exportBundle',
+  'edit.undo',
+  'edit.redo',
+  'edit.delete',
+  'edit.cut',
+  'edit.paste',
+  'edit.duplicate',
+  'edit.addNote',
+  'edit.autoLayout',
+  'run.all',
+  'run.force',
+  'run.until',
+  'run.node',
+]);
+
+function readOnlyInReview(command: Command<CommandContext>): Command<CommandContext> {
+  if (!EDITING_COMMANDS.has(command.id)) return command;
+  const enabled = command.enabled;
+  return { ...command, enabled: (c) => !inReview(c) && (enabled ? enabled(c) : true) };
+}
+
+/** Review bundles: export the saved pipeline's last run, open one for review, comment on it. */
+export const REVIEW_COMMANDS: readonly Command<CommandContext>[] = [
+  { id: 'file.openBundle', label: 'Open review bundle…', perform: (c) => c.controller.review.open() },
+  {
+    id: 'file.exportBundle',
+    label: 'Export review bundle…',
+    // Made from the file on disk and its last run: unsaved edits would not be in it.
+    enabled: (c) => {
+      const s = c.store.getState();
+      return s.path !== null && !selectDirty(s);
+    },
+    perform: (c) => c.store.getState().showDialog({ kind: 'exportBundle' }),
+  },
+  { id: 'review.saveComments', label: 'Save with comments…', enabled: inReview, perform: (c) => c.store.getState().showDialog({ kind: 'saveComments' }) },
+  { id: 'review.import', label: 'Import as editable', enabled: inReview, perform: (c) => c.controller.review.importAsEditable() },
+  { id: 'review.close', label: 'Close review', enabled: inReview, perform: (c) => c.controller.review.close() },
+];
+
 /** A model is loaded in some slot and none of them is busy predicting. */
 const canPredict = (ctx: CommandContext): boolean => {
   const { slots } = ctx.store.getState().playground;
@@ -138,7 +190,7 @@ export function createAppCommands(ctx: CommandContext, isMac: boolean): AppComma
     isMac,
     onError: (error) => ctx.controller.reportError(error),
   });
-  for (const command of [...APP_COMMANDS, ...EDIT_COMMANDS, ...PLAYGROUND_COMMANDS]) registry.register(command);
+  for (const command of [...APP_COMMANDS, ...EDIT_COMMANDS, ...PLAYGROUND_COMMANDS, ...REVIEW_COMMANDS]) registry.register(readOnlyInReview(command));
   for (const command of helpCommands<CommandContext>((c) => c.store.getState().showDialog({ kind: 'help' }))) registry.register(command);
   return registry;
 }

@@ -18,6 +18,7 @@ const GROUP_TITLES: readonly [string, string][] = [
   ['view', 'View'],
   ['run', 'Run'],
   ['playground', 'Playground'],
+  ['review', 'Review'],
   ['help', 'Help'],
 ];
 

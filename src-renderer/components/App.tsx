@@ -6,6 +6,9 @@ import { ConnectionBanner } from './ConnectionBanner.js';
 import { Dialogs } from './dialogs/Dialogs.js';
 import { Palette } from './Palette.js';
 import { RecoveryBanner } from './RecoveryBanner.js';
+import { ReviewBanner } from './review/ReviewBanner.js';
+import { ReviewSidebar } from './review/ReviewSidebar.js';
+import { useFileDrop } from './review/use-file-drop.js';
 import { RunLog } from './RunLog.js';
 import { SidePanel } from './side/SidePanel.js';
 import { Toasts } from './Toasts.js';
@@ -14,6 +17,8 @@ import { TopBar } from './TopBar.js';
 export function App() {
   useKeyboardShortcuts();
   useUnsavedChangesGuard();
+  useFileDrop();
+  const inReview = useApp((s) => s.review !== null);
   // The playground and the charts need room (a form and two results, a table and its charts); the canvas keeps the rest.
   const wide = useApp((s) => s.sideTab === 'playground' || s.sideTab === 'charts');
   return (
@@ -23,8 +28,9 @@ export function App() {
         <TopBar />
         <ConnectionBanner />
         <RecoveryBanner />
+        <ReviewBanner />
         <main className={wide ? 'workspace wide-side' : 'workspace'}>
-          <Palette />
+          {inReview ? <ReviewSidebar /> : <Palette />}
           <Canvas />
           <SidePanel />
         </main>

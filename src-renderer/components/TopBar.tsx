@@ -3,6 +3,7 @@ import { isRunActive, type RunPhase } from '../state/run-slice.js';
 import { selectDirty } from '../state/selectors.js';
 import { CommandButton } from './CommandButton.js';
 import { DraftInput } from './DraftInput.js';
+import { BundleMenu } from './review/BundleMenu.js';
 import { formatMs } from './format.js';
 
 export function TopBar() {
@@ -15,6 +16,7 @@ export function TopBar() {
         <CommandButton command="file.open" text="Open" />
         <CommandButton command="file.save" text="Save" />
         <CommandButton command="file.saveAs" text="Save As" />
+        <BundleMenu />
         <span className="toolbar-gap" />
         <HistoryButtons />
         <span className="toolbar-gap" />
@@ -31,6 +33,8 @@ function DocumentTitle() {
   const path = useApp((s) => s.path);
   const dirty = useApp(selectDirty);
   const autosavedAt = useApp((s) => s.autosave.savedAt);
+  // Under review the pipeline lives in the bundle: its name is not editable and the bundle is where it is.
+  const bundlePath = useApp((s) => s.review?.bundle.path ?? null);
   const { renameDocument } = useActions();
   return (
     <div className="doc-title">
@@ -40,6 +44,7 @@ function DocumentTitle() {
           aria-label="Pipeline name"
           data-testid="document-name"
           value={name}
+          disabled={bundlePath !== null}
           onCommit={(v) => renameDocument(v)}
         />
         {dirty && (
@@ -61,7 +66,7 @@ function DocumentTitle() {
       </div>
       <div className="doc-path" data-testid="document-path" title={path ?? undefined}>
         {/* The marks keep the path's slashes in place while the box clips it from the left. */}
-        {path ? `\u200E${path}\u200E` : 'Not saved yet'}
+        {bundlePath ? `\u200E${bundlePath}\u200E` : path ? `\u200E${path}\u200E` : 'Not saved yet'}
       </div>
     </div>
   );

@@ -56,6 +56,8 @@ function freshDocumentId(): string {
 
 export function createDocumentSlice(set: SetState, get: GetState, history: History, catalogue: Catalogue): DocumentSlice {
   const edit = (next: PipelineDocument): void => {
+    // A bundle under review is read-only, whichever button, key or menu tried to change it.
+    if (get().review !== null) return;
     if (next !== get().document) set({ document: next });
   };
   const load = (document: PipelineDocument, path: string | null, hash: string | null): void => {

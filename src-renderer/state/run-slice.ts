@@ -117,6 +117,8 @@ export function runCounts(run: RunState): { cached: number; ran: number } {
 
 /** Applies one event of the current run; events of other runs leave the state as it is. */
 export function reduceRunEvent(state: RunState, event: PlumbEvent): RunState {
+  // The serving panel's figures belong to no run.
+  if (event.event === 'serving.update') return state;
   if (state.status === 'starting' && state.runId === null) {
     // The engine starts emitting before run.start answers; keep them until we know our id.
     return state.pending.length < MAX_PENDING ? { ...state, pending: [...state.pending, event] } : state;

@@ -3,9 +3,12 @@ import { createStore } from 'zustand/vanilla';
 import type { Catalogue } from '../../src-shared/nodes/catalogue.js';
 import { catalogue as defaultCatalogue } from '../../nodes/index.js';
 import { createChartsSlice } from './charts-slice.js';
+import { createDiffSlice } from './diff-slice.js';
 import { createDocumentSlice } from './document-slice.js';
 import { createPlaygroundSlice } from './playground-slice.js';
+import { createReviewSlice } from './review-slice.js';
 import { createRunSlice } from './run-slice.js';
+import { createServingSlice } from './serving-slice.js';
 import type { AppState, History } from './types.js';
 import { createUiSlice } from './ui-slice.js';
 
@@ -28,6 +31,9 @@ export function createAppStore(catalogue: Catalogue = defaultCatalogue) {
         ...createUiSlice(set, get),
         ...createPlaygroundSlice(set, get),
         ...createChartsSlice(set, get),
+        ...createDiffSlice(set, get),
+        ...createReviewSlice(set, get),
+        ...createServingSlice(set, get),
       }),
       {
         partialize: (s): { document: AppState['document'] } => ({ document: s.document }),

@@ -5,7 +5,7 @@ import type { XY } from './document-ops.js';
 import { EMPTY_SELECTION, primaryOf, type Selection } from './selection.js';
 import type { GetState, SetState } from './types.js';
 
-export type SideTab = 'inspector' | 'charts' | 'playground';
+export type SideTab = 'inspector' | 'charts' | 'playground' | 'serving';
 
 export interface ConfirmRequest {
   readonly id: number;
@@ -19,8 +19,14 @@ export type Dialog =
   /** The playground's "Open .onnx file…" where the host has no native dialog. */
   | { readonly kind: 'openModel'; readonly slot: 'a' | 'b' }
   | { readonly kind: 'saveAs' }
+  /** "Compare with…": another file or bundle, or the file's git HEAD (diff-commands.ts). */
+  | { readonly kind: 'compare' }
   /** Every command and its shortcuts (the ? key). */
   | { readonly kind: 'help' }
+  /** Review bundles: open one (no native dialog), export the pipeline, save the review's comments. */
+  | { readonly kind: 'openBundle' }
+  | { readonly kind: 'exportBundle' }
+  | { readonly kind: 'saveComments' }
   | ({ readonly kind: 'confirm' } & ConfirmRequest);
 
 export interface Toast {

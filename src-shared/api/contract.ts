@@ -3,6 +3,7 @@ import { PipelineDocument } from '../pipeline/document.js';
 import { BundleComment, OpenedBundle } from '../bundle/bundle-format.js';
 import { PipelineDiff } from '../pipeline/diff-format.js';
 import { DriftReportData, DriftReportRef, LineageGraphData, RunChartData } from './charts-contract.js';
+import { ServingEndpointInfo, ServingRouteChange, ServingRouting, ServingStatsData, ServingUpdate } from './serving-contract.js';
 
 /**
  * The app API: one contract, implemented once in src-main (api/service.ts) and reached through
@@ -416,14 +417,44 @@ const REVIEW_API = {
   },
   /**
    * Compares two pipelines (files or bundles; `b: {git: 'HEAD'}` compares a file with its last
-   * commit). Positions are ignored.
+   * commit). Positions are ignored. The diff reads a -> b, so `a: {git: 'HEAD'}` with b = the file
+   * (or the unsaved canvas) shows what changed since the last commit.
    */
   'pipeline.diff': {
     request: z.object({
-      a: z.union([z.object({ path: FilePath }).strict(), z.object({ document: PipelineDocument }).strict()]),
+      a: z.union([z.object({ path: FilePath }).strict(), z.object({ document: PipelineDocument }).strict(), z.object({ git: z.literal('HEAD'), path: FilePath }).strict()]),
       b: z.union([z.object({ path: FilePath }).strict(), z.object({ document: PipelineDocument }).strict(), z.object({ git: z.literal('HEAD'), path: FilePath }).strict()]),
     }),
     response: z.object({ a: z.object({ label: z.string(), document: PipelineDocument }), b: z.object({ label: z.string(), document: PipelineDocument }), diff: PipelineDiff }),
+  },
+} as const;
+
+// ---- Local serving: prediction endpoints of registered models, their routing and live figures (issue 10) ----
+
+const ServingName = z.string().min(1).max(200);
+
+const SERVING_API = {
+  /** The endpoints this app runs (not those of `plumb serve-model` processes). */
+  'serving.list': {
+    request: z.object({}),
+    response: z.object({ endpoints: z.array(ServingEndpointInfo) }),
+  },
+  /** Starts an endpoint on 127.0.0.1 for NAME, NAME:3 or NAME@stage; port 0 or none = any free port. */
+  'serving.start': {
+    request: z.object({ model: z.string().trim().min(1).max(200), port: z.number().int().min(0).max(65_535).optional(), noToken: z.boolean().optional() }),
+    response: z.object({ endpoint: ServingEndpointInfo }),
+  },
+  'serving.stop': {
+    request: z.object({ name: ServingName }),
+    response: z.object({ stopped: z.boolean() }),
+  },
+  'serving.route': {
+    request: z.object({ name: ServingName, change: ServingRouteChange }),
+    response: z.object({ routing: ServingRouting }),
+  },
+  'serving.stats': {
+    request: z.object({ name: ServingName }),
+    response: ServingStatsData,
   },
 } as const;
 
@@ -577,6 +608,7 @@ export const API = {
   ...INSPECTOR_API,
   ...CHARTS_API,
   ...REVIEW_API,
+  ...SERVING_API,
 } as const;
 
 export type ApiMethod = keyof typeof API;
@@ -631,6 +663,8 @@ export const PlumbEvent = z.discriminatedUnion('event', [
     message: z.string(),
     time: z.number(),
   }),
+  /** The running endpoints' last second, about once a second while any runs. */
+  z.object({ event: z.literal('serving.update'), endpoints: z.array(ServingUpdate) }),
 ]);
 export type PlumbEvent = z.infer<typeof PlumbEvent>;
 

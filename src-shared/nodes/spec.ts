@@ -115,6 +115,11 @@ export interface NodeSpec {
    */
   readonly fits?: boolean;
   /**
+   * The node acts on the world outside the run (starts a prediction endpoint): it runs every time,
+   * since a cached result would skip the action.
+   */
+  readonly effect?: boolean;
+  /**
    * KNIME's configure step: output schemas from input schemas and params, without I/O.
    * Returns problems for bad references (a column that no longer exists) by name.
    */

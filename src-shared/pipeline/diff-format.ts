@@ -6,8 +6,12 @@ import { z } from 'zod';
  * diffPipelines in diff.ts; drawn by the renderer's diff view and printed by `plumb diff`.
  */
 
-/** One changed value: `path` is dotted from the node (`params.max_depth`, `label`, `typeVersion`). */
-export const ValueChange = z.object({ path: z.string(), old: z.unknown(), new: z.unknown() }).strict();
+/**
+ * One changed value: `path` is dotted from the node (`params.max_depth`, `label`, `typeVersion`).
+ * `old` is absent when the value was added, `new` when it was removed (so a real `null` stays
+ * distinguishable from "not set", also after a JSON round trip).
+ */
+export const ValueChange = z.object({ path: z.string(), old: z.unknown().optional(), new: z.unknown().optional() }).strict();
 export type ValueChange = z.infer<typeof ValueChange>;
 
 const EdgeEnds = z.object({ id: z.string(), from: z.object({ node: z.string(), port: z.string() }), to: z.object({ node: z.string(), port: z.string() }) });

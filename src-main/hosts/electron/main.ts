@@ -301,6 +301,7 @@ async function start(): Promise<void> {
     abilities,
     initialPath,
     workerUrl: pathToFileURL(nodeWorkerPath),
+    serveFromNodes: true,
   });
   service = svc;
   forwardEvents(svc);

@@ -10,7 +10,7 @@ import type { ApiService } from '../../api/api-service.js';
  */
 
 /** The commands a menu sends with `webContents.send(IPC.menu, command, arg)`. */
-export type MenuCommand = 'file.new' | 'file.open' | 'file.openPath' | 'file.save' | 'file.saveAs';
+export type MenuCommand = 'file.new' | 'file.open' | 'file.openPath' | 'file.save' | 'file.saveAs' | 'file.openBundle' | 'file.exportBundle' | 'diff.compare';
 
 const MAX_RECENT = 10;
 
@@ -97,6 +97,10 @@ function template(ctx: MenuContext, recent: readonly string[]): MenuItemConstruc
       { type: 'separator' },
       { label: '&Save', accelerator: 'CmdOrCtrl+S', click: () => send(ctx, 'file.save') },
       { label: 'Save &As...', accelerator: 'Shift+CmdOrCtrl+S', click: () => send(ctx, 'file.saveAs') },
+      { label: '&Compare With...', accelerator: 'Shift+CmdOrCtrl+D', click: () => send(ctx, 'diff.compare') },
+      { type: 'separator' },
+      { label: 'Open Review &Bundle...', click: () => send(ctx, 'file.openBundle') },
+      { label: '&Export Review Bundle...', click: () => send(ctx, 'file.exportBundle') },
       { type: 'separator' },
       // On macOS Quit lives in the app menu and File ends with Close Window, as users expect.
       isMac ? { role: 'close' } : { role: 'quit' },

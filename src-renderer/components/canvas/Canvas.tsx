@@ -17,10 +17,12 @@ import { catalogue } from '../../../nodes/index.js';
 import { useApp, useCommands, useGetState } from '../../app/context.js';
 import { attachCanvas } from '../../commands/canvas-port.js';
 import { isTypingTarget } from '../../commands/keyboard.js';
+import { selectDiff } from '../../state/diff-slice.js';
 import type { XY } from '../../state/document-ops.js';
 import { CATEGORY_COLORS } from '../theme.js';
 import { CanvasMenu, type CanvasMenuState } from './CanvasMenu.js';
 import { ConnectionHint } from './ConnectionHint.js';
+import { diffEdges, ghostNodes } from './diff-flow.js';
 import {
   noteIdOf,
   toFlowEdges,
@@ -31,12 +33,13 @@ import {
   type NoteNodeCache,
   type PlumbFlowEdge,
 } from './flow.js';
+import { GhostNodeView } from './GhostNodeView.js';
 import { NoteView } from './NoteView.js';
 import { PipelineNodeView } from './PipelineNodeView.js';
 import { useCanvasHandlers } from './use-canvas-handlers.js';
 
 // Defined once at module level: a new object per render would remount every node.
-const nodeTypes = { plumb: PipelineNodeView, note: NoteView };
+const nodeTypes = { plumb: PipelineNodeView, note: NoteView, ghost: GhostNodeView };
 
 /** The grid dragged nodes snap to when snapping is on; the dots of the background mark it. */
 const GRID = 20;
@@ -65,6 +68,8 @@ export function Canvas() {
     })),
   );
   const handlers = useCanvasHandlers();
+  // A bundle under review is looked at, not edited: nodes select (for the inspector) but do not move or connect.
+  const readOnly = useApp((s) => s.review !== null);
   const nodeCache = useRef<FlowNodeCache>(new Map());
   const noteCache = useRef<NoteNodeCache>(new Map());
   const selectedNodes = useMemo(() => new Set(selection.nodes), [selection.nodes]);
@@ -78,9 +83,15 @@ export function Canvas() {
     () => toNoteNodes(docNotes ?? [], selectedNotes, dragging, handlers.resizing, noteCache.current),
     [docNotes, selectedNotes, dragging, handlers.resizing],
   );
+  // The diff view's ghosts (removed nodes and edges) are drawn from the other version, never the document.
+  const activeDiff = useApp(selectDiff);
+  const ghosts = useMemo(() => (activeDiff ? ghostNodes(activeDiff, measured) : []), [activeDiff, measured]);
   // Notes first: React Flow draws in array order among equal z-index, and notes sit behind.
-  const nodes = useMemo<CanvasFlowNode[]>(() => [...noteNodes, ...pipelineNodes], [noteNodes, pipelineNodes]);
-  const edges = useMemo(() => toFlowEdges(docEdges, docNodes, selectedEdges), [docEdges, docNodes, selectedEdges]);
+  const nodes = useMemo<CanvasFlowNode[]>(() => [...noteNodes, ...pipelineNodes, ...ghosts], [noteNodes, pipelineNodes, ghosts]);
+  const edges = useMemo(() => {
+    const flow = toFlowEdges(docEdges, docNodes, selectedEdges);
+    return activeDiff ? diffEdges(flow, activeDiff, new Set(docNodes.map((n) => n.id))) : flow;
+  }, [docEdges, docNodes, selectedEdges, activeDiff]);
 
   const [menu, setMenu] = useState<CanvasMenuState | null>(null);
   const closeMenu = useCallback(() => setMenu(null), []);
@@ -102,6 +113,7 @@ export function Canvas() {
   );
   const onNodeContextMenu = useCallback(
     (e: ReactMouseEvent, node: CanvasFlowNode) => {
+      if (node.type === 'ghost') return e.preventDefault();
       // Right-clicking outside the selection acts on that node alone, as in every file manager.
       const s = getState();
       const noteId = noteIdOf(node.id);
@@ -141,6 +153,8 @@ export function Canvas() {
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
+        nodesDraggable={!readOnly}
+        nodesConnectable={!readOnly}
         onNodesChange={handlers.onNodesChange}
         onEdgesChange={handlers.onEdgesChange}
         onConnect={handlers.onConnect}

@@ -4,7 +4,10 @@ import { useShallow } from 'zustand/react/shallow';
 import { catalogue } from '../../../nodes/index.js';
 import type { PortSpec } from '../../../src-shared/nodes/spec.js';
 import { useApp } from '../../app/context.js';
+import { selectNodeDiffStatus } from '../../state/diff-slice.js';
+import { selectCommentCount } from '../../state/review-slice.js';
 import { selectDisplayStatus, selectExplainEntry, selectNodeProblems } from '../../state/selectors.js';
+import { CommentBadge } from '../review/ReviewComments.js';
 import { formatMs } from '../format.js';
 import { CATEGORY_COLORS, PORT_COLORS } from '../theme.js';
 import { PORT_SHAPES } from './port-shapes.js';
@@ -16,20 +19,24 @@ function PipelineNodeViewImpl({ id, data, selected }: NodeProps<PlumbFlowNode>) 
   const { status, hint } = useApp(useShallow(selectDisplayStatus(id)));
   const explain = useApp(selectExplainEntry(id));
   const problems = useApp(selectNodeProblems(id));
+  const comments = useApp(selectCommentCount(id));
+  const diff = useApp(selectNodeDiffStatus(id));
   const errors = problems.filter((p) => p.severity === 'error');
   const warnings = problems.filter((p) => p.severity === 'warning');
   const accent = spec ? CATEGORY_COLORS[spec.category] : '#9aa3af';
 
   return (
     <div
-      className={`pnode status-${status}${selected ? ' selected' : ''}${errors.length ? ' has-problems' : ''}`}
+      className={`pnode status-${status}${selected ? ' selected' : ''}${errors.length ? ' has-problems' : ''}${diff ? ` diff-${diff}` : ''}`}
       data-testid={`node-${id}`}
+      data-diff={diff ?? undefined}
       data-category={spec?.category}
       style={{ borderTopColor: accent }}
     >
       <div className="pnode-header">
         <span className="pnode-category-dot" style={{ background: accent }} title={spec ? `${spec.category} node` : 'unknown node type'} />
         <span className="pnode-title">{data.label || spec?.title || data.type}</span>
+        <CommentBadge nodeId={id} count={comments} />
         {warnings.length > 0 && (
           <span
             className="pnode-warnings"

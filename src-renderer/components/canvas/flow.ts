@@ -15,7 +15,10 @@ export type PlumbNodeData = {
 export type PlumbFlowNode = Node<PlumbNodeData, 'plumb'>;
 export type NoteNodeData = { noteId: string; text: string; color: NoteColor };
 export type NoteFlowNode = Node<NoteNodeData, 'note'>;
-export type CanvasFlowNode = PlumbFlowNode | NoteFlowNode;
+/** A node of the diff view's other version that the document no longer has (diff-flow.ts). */
+export type GhostNodeData = { nodeId: string; type: string; typeVersion: number; label?: string };
+export type GhostFlowNode = Node<GhostNodeData, 'ghost'>;
+export type CanvasFlowNode = PlumbFlowNode | NoteFlowNode | GhostFlowNode;
 export type PlumbFlowEdge = Edge<{ portType: PortType | null }>;
 
 /*

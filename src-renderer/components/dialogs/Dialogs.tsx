@@ -1,8 +1,10 @@
 import { useApp } from '../../app/context.js';
+import { CompareDialog } from './CompareDialog.js';
 import { ConfirmDialog } from './ConfirmDialog.js';
 import { HelpDialog } from './HelpDialog.js';
 import { OpenDialog } from './OpenDialog.js';
 import { OpenModelDialog } from './OpenModelDialog.js';
+import { ExportBundleDialog, OpenBundleDialog, SaveCommentsDialog } from './ReviewDialogs.js';
 import { SaveAsDialog } from './SaveAsDialog.js';
 
 export function Dialogs() {
@@ -15,9 +17,17 @@ export function Dialogs() {
       return <OpenModelDialog slot={dialog.slot} />;
     case 'saveAs':
       return <SaveAsDialog />;
+    case 'compare':
+      return <CompareDialog />;
     case 'help':
       return <HelpDialog />;
     case 'confirm':
       return <ConfirmDialog request={dialog} />;
+    case 'openBundle':
+      return <OpenBundleDialog />;
+    case 'exportBundle':
+      return <ExportBundleDialog />;
+    case 'saveComments':
+      return <SaveCommentsDialog />;
   }
 }

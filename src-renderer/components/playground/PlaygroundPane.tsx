@@ -4,6 +4,7 @@ import { registrySource } from '../../app/playground-controller.js';
 import { useActions, useApp, useCommandEnabled, useCommands, usePlayground } from '../../app/context.js';
 import { modelInputs } from '../../playground/form.js';
 import { loadedSignature, SLOT_IDS, type ModelSlot, type SlotId } from '../../state/playground-slice.js';
+import { BundledModelPicker } from '../review/BundledModelPicker.js';
 import { BatchPanel } from './BatchPanel.js';
 import { ResultCard } from './ResultCard.js';
 import { RowForm } from './RowForm.js';
@@ -78,6 +79,7 @@ function SlotPicker({ id, slot }: { id: SlotId; slot: ModelSlot | null }) {
       ) : (
         <p className="hint">{id === 'a' ? 'No model yet.' : 'Add a second model to see both answers to the same input.'}</p>
       )}
+      <BundledModelPicker id={id} />
       <RegistryPicker id={id} />
       <div className="button-row">
         <button type="button" className="button" data-testid={`open-onnx-${id}`} onClick={() => void playground.openFile(id)}>

@@ -19,6 +19,8 @@ import { inferWithRuns, knownInputs } from './input-schemas.js';
 import { LastRun } from './LastRun.js';
 import { NodeOutputs } from './NodeOutputs.js';
 import { ParamForm } from './ParamForm.js';
+import { ReviewComments } from '../review/ReviewComments.js';
+import { ReviewMetrics } from '../review/ReviewMetrics.js';
 import { ProblemList } from './ProblemList.js';
 
 export function Inspector() {
@@ -31,6 +33,8 @@ function NodeInspector({ nodeId }: { nodeId: string }) {
   const node = useApp((s) => s.document.nodes.find((n) => n.id === nodeId));
   const problems = useApp(selectNodeProblems(nodeId));
   const { setLabel } = useActions();
+  // Review mode: the fields show the bundle's values and take no input.
+  const readOnly = useApp((s) => s.review !== null);
   const doc = useApp((s) => s.document);
   const runNodes = useApp((s) => s.run.nodes);
   // Column pickers: what inferSchema knows, and for file sources what their last run wrote.
@@ -50,24 +54,29 @@ function NodeInspector({ nodeId }: { nodeId: string }) {
 
       <NodeRunActions nodeId={nodeId} />
 
-      <label className="field">
-        <span className="field-label">Label</span>
-        <DraftInput
-          value={node.label ?? ''}
-          placeholder={spec?.title ?? ''}
-          data-testid="node-label-input"
-          onCommit={(v) => setLabel(nodeId, v)}
-        />
-      </label>
+      <fieldset className="review-readonly" disabled={readOnly} data-testid="node-fields">
+        <label className="field">
+          <span className="field-label">Label</span>
+          <DraftInput
+            value={node.label ?? ''}
+            placeholder={spec?.title ?? ''}
+            data-testid="node-label-input"
+            onCommit={(v) => setLabel(nodeId, v)}
+          />
+        </label>
 
-      {spec ? (
-        <section className="inspector-section">
-          <h3>Parameters</h3>
-          <ParamForm nodeId={nodeId} spec={spec} params={node.params} problems={problems} inputs={inputs} />
-        </section>
-      ) : (
-        <p className="hint">This node type is not known to this version of Plumb, so it cannot be edited or run.</p>
-      )}
+        {spec ? (
+          <section className="inspector-section">
+            <h3>Parameters</h3>
+            <ParamForm nodeId={nodeId} spec={spec} params={node.params} problems={problems} inputs={inputs} />
+          </section>
+        ) : (
+          <p className="hint">This node type is not known to this version of Plumb, so it cannot be edited or run.</p>
+        )}
+      </fieldset>
+
+      <ReviewComments nodeId={nodeId} />
+      <ReviewMetrics nodeId={nodeId} />
 
       {problems.length > 0 && (
         <section className="inspector-section">
@@ -100,10 +109,12 @@ function NodeRunActions({ nodeId }: { nodeId: string }) {
   const why = whyRun(useApp(selectExplainEntry(nodeId)));
   const hasErrors = useApp(selectHasErrors);
   const running = useApp((s) => isRunActive(s.run.status));
+  const inReview = useApp((s) => s.review !== null);
   const canUntil = useCommandEnabled('run.until');
   const canNode = useCommandEnabled('run.node');
   let answer: string;
-  if (why.kind === 'up-to-date') answer = 'Up to date: a stored result matches';
+  if (inReview) answer = 'Nothing runs in review mode: import as editable to run it on your data.';
+  else if (why.kind === 'up-to-date') answer = 'Up to date: a stored result matches';
   else if (why.kind === 'will-run') answer = why.reasons.join('; ');
   else if (hasErrors) answer = 'Nothing runs until the problems are fixed.';
   else if (running) answer = 'Known when the run ends.';
@@ -135,6 +146,7 @@ function PipelineSummary() {
         </div>
       </header>
       <p className="hint">Select a node to edit its parameters and see its outputs.</p>
+      <ReviewComments nodeId={null} />
       {problems.length > 0 && (
         <section className="inspector-section">
           <h3>Problems</h3>

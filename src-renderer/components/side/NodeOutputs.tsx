@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import type { OutputSummary } from '../../../src-shared/api/contract.js';
 import { useApp, useController } from '../../app/context.js';
+import { sampledRows } from '../../review/review-run.js';
 import { isRunActive, outputKey } from '../../state/run-slice.js';
 import { formatBytes } from '../format.js';
 import { ProfileView, readProfile } from './ProfileView.js';
@@ -35,6 +36,8 @@ function OutputView({ runId, nodeId, summary, finished }: OutputProps) {
   const controller = useController();
   const key = outputKey(runId, nodeId, summary.port);
   const loaded = useApp((s) => s.outputs[key]);
+  // Under review a table is the bundle's sample of it (null: none was exported); undefined: not reviewing.
+  const sample = useApp((s) => (s.review ? sampledRows(s.review.bundle, summary.hash) : undefined));
   // Tables page through artifact.preview themselves; reports come whole with run.output.
   const wanted = summary.kind === 'report';
 
@@ -64,8 +67,18 @@ function OutputView({ runId, nodeId, summary, finished }: OutputProps) {
         </p>
       )}
       {loaded?.state === 'loaded' && summary.kind === 'report' && <ReportView report={loaded.data.report} />}
-      {summary.kind === 'table' && finished && summary.columns && (
-        <TableView hash={summary.hash} totalRows={summary.rows ?? 0} columns={summary.columns} />
+      {summary.kind === 'table' && sample === null && (
+        <p className="hint" data-testid={`output-not-sampled-${nodeId}-${summary.port}`}>
+          The rows of this table were not exported with this bundle.
+        </p>
+      )}
+      {summary.kind === 'table' && sample !== undefined && sample !== null && (
+        <p className="hint" data-testid={`output-sample-${nodeId}-${summary.port}`}>
+          The bundle carries the first {sample.toLocaleString('en-US')} of {(summary.rows ?? sample).toLocaleString('en-US')} rows.
+        </p>
+      )}
+      {summary.kind === 'table' && finished && summary.columns && sample !== null && (
+        <TableView hash={summary.hash} totalRows={sample ?? summary.rows ?? 0} columns={summary.columns} />
       )}
     </div>
   );

@@ -2,6 +2,7 @@ import { lazy, Suspense, useEffect } from 'react';
 import { useActions, useApp, useCommands } from '../../app/context.js';
 import type { SideTab } from '../../state/ui-slice.js';
 import { PlaygroundPane } from '../playground/PlaygroundPane.js';
+import { DiffPanel } from './DiffPanel.js';
 import { Inspector } from './Inspector.js';
 
 // The charts panel (its ECharts series and reports) is a chunk of its own, kept out of the first
@@ -9,11 +10,14 @@ import { Inspector } from './Inspector.js';
 // does not wait for it.
 const loadChartsPanel = () => import('../charts/ChartsPanel.js');
 const ChartsPanel = lazy(() => loadChartsPanel().then((m) => ({ default: m.ChartsPanel })));
+// The serving panel shares the charts' ECharts chunk and is loaded when its tab opens.
+const ServingPanel = lazy(() => import('../serving/ServingPanel.js').then((m) => ({ default: m.ServingPanel })));
 
 const TABS: readonly { id: SideTab; label: string }[] = [
   { id: 'inspector', label: 'Inspector' },
   { id: 'charts', label: 'Charts' },
   { id: 'playground', label: 'Playground' },
+  { id: 'serving', label: 'Serving' },
 ];
 
 export function SidePanel() {
@@ -27,6 +31,7 @@ export function SidePanel() {
   }, []);
   return (
     <aside className="side-panel" aria-label="Side panel">
+      <DiffPanel />
       <div className="tabs" role="tablist">
         {TABS.map((t) => (
           <button
@@ -53,6 +58,11 @@ export function SidePanel() {
           </Suspense>
         )}
         {tab === 'playground' && <PlaygroundPane />}
+        {tab === 'serving' && (
+          <Suspense fallback={<p className="hint">Loading the serving panel…</p>}>
+            <ServingPanel />
+          </Suspense>
+        )}
       </div>
     </aside>
   );
