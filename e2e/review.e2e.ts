@@ -76,7 +76,7 @@ test('export the churn run, review it read-only, comment, and save the comments 
   const title = page.getByTestId('review-banner-title');
   await expect(title).toContainText('Reviewing churn.plumbz — read-only · exported');
   await expect(title).toContainText('run succeeded');
-  for (const id of NODES) await expect(page.getByTestId(`node-status-${id}`)).toHaveText('succeeded');
+  for (const id of NODES) await expect(page.getByTestId(`node-status-${id}`)).toHaveText(/^(succeeded|cached)$/);
   await expect(page.getByTestId('review-sidebar')).toBeVisible();
   await expect(page.getByTestId('palette-search')).toHaveCount(0);
   await shot(page, 'banner');
