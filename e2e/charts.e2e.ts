@@ -2,6 +2,7 @@ import { expect, test, type Download, type Page } from '@playwright/test';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { emptyDocument } from '../src-shared/pipeline/document.js';
+import { openPipeline } from './helpers.js';
 
 /**
  * The charts panel's journeys, on breast_cancer (569 rows): a pipeline that trains and evaluates a
@@ -44,14 +45,6 @@ function writePipeline(): string {
   };
   writeFileSync(path, JSON.stringify(doc, null, 2));
   return path;
-}
-
-async function openPipeline(page: Page, path: string): Promise<void> {
-  await page.getByTestId('command-file.open').click();
-  const input = page.getByTestId('open-path-input');
-  await input.fill(path);
-  await input.press('Enter');
-  await expect(page.getByTestId('document-path')).toHaveAttribute('title', path);
 }
 
 /** Runs the pipeline with the Charts tab open; the table refreshes itself when the run ends. */

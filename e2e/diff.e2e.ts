@@ -2,6 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { openPipeline as openFile } from './helpers.js';
 
 /**
  * The pipeline diff (issue 9): two versions of the churn pipeline, the second saved after a param
@@ -13,14 +14,6 @@ const ROOT = join(import.meta.dirname, '..');
 const url = (): string => process.env.PLUMB_E2E_URL!;
 const work = (): string => process.env.PLUMB_E2E_WORK!;
 const SHOTS = join(ROOT, 'test-results', 'journeys');
-
-async function openFile(page: Page, path: string): Promise<void> {
-  await page.getByTestId('command-file.open').click();
-  const input = page.getByTestId('open-path-input');
-  await input.fill(path);
-  await input.press('Enter');
-  await expect(page.getByTestId('document-path')).toHaveAttribute('title', path);
-}
 
 async function compareWith(page: Page, path: string): Promise<void> {
   await page.getByTestId('bundle-menu').locator('summary').click();

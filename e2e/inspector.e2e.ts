@@ -1,7 +1,8 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { emptyDocument } from '../src-shared/pipeline/document.js';
+import { openPipeline } from './helpers.js';
 
 /**
  * The palette's search and the inspector: params checked as they are typed, column pickers fed
@@ -13,14 +14,6 @@ const work = (): string => process.env.PLUMB_E2E_WORK!;
 
 const node = (id: string, type: string, x: number, params: Record<string, unknown>) => ({ id, type, typeVersion: 1, position: { x, y: 120 }, params });
 const edge = (id: string, from: string, fromPort: string, to: string, toPort: string) => ({ id, from: { node: from, port: fromPort }, to: { node: to, port: toPort } });
-
-async function openPipeline(page: Page, path: string): Promise<void> {
-  await page.getByTestId('command-file.open').click();
-  const input = page.getByTestId('open-path-input');
-  await input.fill(path);
-  await input.press('Enter');
-  await expect(page.getByTestId('document-path')).toHaveAttribute('title', path);
-}
 
 test('the palette finds nodes by what they do', async ({ page }) => {
   await page.goto(url());

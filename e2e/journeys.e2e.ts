@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { openPipeline as openFile } from './helpers.js';
 
 /**
  * The canvas editor's journeys (issue 7), each asserting what a user sees: files (unsaved work,
@@ -21,14 +22,6 @@ async function shot(page: Page, name: string): Promise<void> {
 async function openApp(page: Page): Promise<void> {
   await page.goto(url());
   await expect(page.getByTestId('node-read_penguins')).toBeVisible();
-}
-
-async function openFile(page: Page, path: string): Promise<void> {
-  await page.getByTestId('command-file.open').click();
-  const input = page.getByTestId('open-path-input');
-  await input.fill(path);
-  await input.press('Enter');
-  await expect(page.getByTestId('document-path')).toHaveAttribute('title', path);
 }
 
 async function saveAs(page: Page, path: string): Promise<void> {

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addModel } from '../src-main/inference/test-models.test-helpers.js';
+import { openPipeline as openFile } from './helpers.js';
 
 /**
  * The playground, as a user meets it: train and deploy the telco churn model, open the
@@ -15,11 +16,7 @@ const work = (): string => process.env.PLUMB_E2E_WORK!;
 async function openPipeline(page: Page, path: string): Promise<void> {
   await page.goto(url());
   await expect(page.getByTestId('node-read_penguins')).toBeVisible();
-  await page.getByTestId('command-file.open').click();
-  const input = page.getByTestId('open-path-input');
-  await input.fill(path);
-  await input.press('Enter');
-  await expect(page.getByTestId('document-path')).toHaveAttribute('title', path);
+  await openFile(page, path);
 }
 
 /** New customers: raw telco rows without the churn column (and without the rows lacking total charges). */

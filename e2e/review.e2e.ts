@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { openPipeline } from './helpers.js';
 
 /**
  * The reviewer's journey (issue 9): the analyst runs the churn pipeline and exports a review
@@ -18,14 +19,6 @@ const NODES = ['telco', 'checks', 'split', 'scale', 'encode', 'model', 'evaluate
 async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: join(SHOTS, `review-${name}.png`) });
-}
-
-async function openPipeline(page: Page, path: string): Promise<void> {
-  await page.getByTestId('command-file.open').click();
-  const input = page.getByTestId('open-path-input');
-  await input.fill(path);
-  await input.press('Enter');
-  await expect(page.getByTestId('document-path')).toHaveAttribute('title', path);
 }
 
 /** The top bar's Review menu holds the bundle commands. */
@@ -191,16 +184,19 @@ test('the playground predicts with the model a bundle carries', async ({ page })
   await expect(page.getByTestId('run-status')).toHaveText('Run succeeded', { timeout: 120_000 });
 
   await reviewMenu(page, 'file.exportBundle');
-  await page.getByTestId('export-samples').uncheck();
+  // The raw table's rows stay home; the split's go in.
+  await page.getByTestId('export-sample-telco').uncheck();
   await page.getByTestId('export-bundle-path-input').press('Enter');
   const bundle = join(dir, 'churn-deploy.plumbz');
   await expect(page.getByTestId('info-toast').filter({ hasText: `Exported the review bundle to ${bundle}` })).toBeVisible();
 
   await openBundle(page, bundle);
   await expect(page.getByTestId('review-banner')).toContainText('(ONNX included)');
-  // Without samples, a table says its rows stayed home.
+  // A node whose samples were switched off says its rows stayed home; the others carry theirs.
   await page.getByTestId('node-telco').click();
   await expect(page.getByTestId('output-not-sampled-telco-out')).toHaveText('The rows of this table were not exported with this bundle.');
+  await page.getByTestId('node-split').click();
+  await expect(page.getByTestId('output-sample-split-train')).toContainText('The bundle carries the first 100 of');
 
   await page.getByTestId('tab-playground').click();
   const model = page.getByTestId('bundled-models-a').getByRole('button', { name: /^telco-churn v\d+$/ });

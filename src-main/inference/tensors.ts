@@ -1,5 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import type { OnnxSignature, OnnxValueInfo, TensorInput, TensorOutput } from '../../src-shared/api/contract.js';
+import { CsvQuoteError, parseCsvText } from '../../src-shared/csv/parse-csv.js';
 import { BIGINT_RANGES, INT_RANGES, isBigIntType, ORT_TYPES, ortType, type OrtType } from './element-types.js';
 import { InferenceError } from './errors.js';
 import { fromHalfBits, toHalfBits } from './float16.js';
@@ -293,36 +294,12 @@ export function tensorsFromCsv(text: string, signature: OnnxSignature): Record<s
   return out;
 }
 
-/** RFC 4180 with quotes; small inputs only (the editor), so a plain loop is fine. */
+/** The editor's CSV: small, held whole. */
 function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"' && field === '') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += c;
+  try {
+    return parseCsvText(text);
+  } catch (e) {
+    if (e instanceof CsvQuoteError) throw new InferenceError('bad-csv', `tensor CSV line ${e.line}: unterminated quote`);
+    throw e;
   }
-  if (quoted) throw new InferenceError('bad-csv', `tensor CSV line ${rows.length + 1}: unterminated quote`);
-  if (field !== '' || row.length) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows.filter((r) => !(r.length === 1 && r[0] === ''));
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
 import type { PlumbModelInfo } from '../../src-shared/api/contract.js';
+import { CsvQuoteError, parseCsvText } from '../../src-shared/csv/parse-csv.js';
 import { toBool, toFloat } from '../inference/tensors.js';
 import type { RawValue } from '../inference/predict-rows.js';
 
@@ -132,40 +133,14 @@ export function csvRows(text: string): Row[] {
   });
 }
 
-/** RFC 4180: quoted fields may hold commas, doubled quotes and line breaks; CRLF or LF. */
+/** A CSV request body (RFC 4180; src-shared/csv/parse-csv.ts). */
 export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  for (; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else quoted = false;
-      } else field += c;
-    } else if (c === '"' && field === '') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
-      field = '';
-      if (!(row.length === 1 && row[0] === '')) rows.push(row);
-      row = [];
-    } else field += c;
+  try {
+    return parseCsvText(text);
+  } catch (e) {
+    if (e instanceof CsvQuoteError) throw new HttpError(400, `the CSV body ends inside a quoted field (it opens on line ${e.line})`);
+    throw e;
   }
-  if (quoted) throw new HttpError(400, 'the CSV body ends inside a quoted field');
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
 }
 
 /**

@@ -129,7 +129,10 @@ describe('review use cases', () => {
     expect(commands.isEnabled('file.exportBundle')).toBe(true);
     expect(defaultExportPath('/p/test.plumb')).toBe('/p/test.plumbz');
     await expect(controller.review.exportBundle({ out: '/p/test.plumbz', withModels: true, samples: false })).resolves.toBe(true);
-    expect(host.of('bundle.export')[0]?.request).toEqual({ path: '/p/test.plumb', out: '/p/test.plumbz', withModels: true, samples: false, overwrite: false });
+    expect(host.of('bundle.export')[0]?.request).toEqual({ path: '/p/test.plumb', out: '/p/test.plumbz', withModels: true, samples: false, noSamples: [], overwrite: false });
+    // Rows of some nodes only: the others' stay out.
+    await controller.review.exportBundle({ out: '/p/test.plumbz', withModels: false, samples: true, noSamples: ['read'] });
+    expect(host.of('bundle.export')[1]?.request).toMatchObject({ samples: true, noSamples: ['read'] });
     expect(s().toasts.at(-1)?.message).toBe('Exported the review bundle to /p/test.plumbz (99.5 KB, 4 entries)');
     // Unsaved edits would not be in the bundle.
     s().setParam('read', 'delimiter', ';');

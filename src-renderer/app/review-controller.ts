@@ -19,6 +19,8 @@ export interface ExportOptions {
   readonly out: string;
   readonly withModels: boolean;
   readonly samples: boolean;
+  /** Nodes whose sample rows stay out of the bundle. */
+  readonly noSamples?: readonly string[];
 }
 
 /**
@@ -152,6 +154,7 @@ export function createReviewController(call: Call, store: AppStore, host: Review
         out: opts.out,
         withModels: opts.withModels,
         samples: opts.samples,
+        noSamples: [...(opts.noSamples ?? [])],
         overwrite: confirmed.overwrite === true,
       });
       state().pushToast('info', `Exported the review bundle to ${done.out} (${formatBytes(done.bytes)}, ${done.entries} entries)`, done.warnings);

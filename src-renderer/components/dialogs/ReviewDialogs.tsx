@@ -1,4 +1,6 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
+import { catalogue } from '../../../nodes/index.js';
+import type { PipelineDocument } from '../../../src-shared/pipeline/document.js';
 import { useActions, useApp, useController } from '../../app/context.js';
 import { defaultExportPath, defaultReviewedPath } from '../../app/review-controller.js';
 import { PathPromptDialog } from './PathPromptDialog.js';
@@ -27,8 +29,18 @@ export function ExportBundleDialog() {
   const controller = useController();
   const { closeDialog } = useActions();
   const path = useApp((s) => s.path);
+  const document = useApp((s) => s.document);
+  const tableNodes = useMemo(() => nodesWithTables(document), [document]);
   const [withModels, setWithModels] = useState(true);
   const [samples, setSamples] = useState(true);
+  // Nodes whose rows stay out (personal data in one table, say) while the others' go in.
+  const [noSamples, setNoSamples] = useState<ReadonlySet<string>>(new Set());
+  const toggle = (id: string, included: boolean): void => {
+    const next = new Set(noSamples);
+    if (included) next.delete(id);
+    else next.add(id);
+    setNoSamples(next);
+  };
   return (
     <PathPromptDialog
       title="Export review bundle"
@@ -37,7 +49,7 @@ export function ExportBundleDialog() {
       submitLabel="Export"
       inputTestId="export-bundle-path-input"
       initialPath={path ? defaultExportPath(path) : ''}
-      onSubmit={(out) => controller.review.exportBundle({ out, withModels, samples })}
+      onSubmit={(out) => controller.review.exportBundle({ out, withModels, samples, noSamples: [...noSamples] })}
       onClose={closeDialog}
     >
       <label className="checkbox-field">
@@ -48,9 +60,27 @@ export function ExportBundleDialog() {
         <input type="checkbox" data-testid="export-samples" checked={samples} onChange={(e) => setSamples(e.target.checked)} />
         Include sample rows (the first 100 rows of each table)
       </label>
+      {samples && tableNodes.length > 0 && (
+        <fieldset className="sample-nodes" data-testid="export-sample-nodes">
+          <legend>Sample rows of</legend>
+          {tableNodes.map((n) => (
+            <label key={n.id} className="checkbox-field">
+              <input type="checkbox" data-testid={`export-sample-${n.id}`} checked={!noSamples.has(n.id)} onChange={(e) => toggle(n.id, e.target.checked)} />
+              {n.label}
+            </label>
+          ))}
+        </fieldset>
+      )}
       <p className="hint">The bundle carries the pipeline, its last run's statuses, metrics, reports and charts, and model cards; never the data files.</p>
     </PathPromptDialog>
   );
+}
+
+/** The nodes with a table output, in document order: those are the ones a bundle carries rows of. */
+function nodesWithTables(document: PipelineDocument): { id: string; label: string }[] {
+  return document.nodes
+    .filter((n) => catalogue.get(n.type, n.typeVersion)?.outputs.some((o) => o.type === 'table'))
+    .map((n) => ({ id: n.id, label: n.label ?? catalogue.get(n.type, n.typeVersion)?.title ?? n.id }));
 }
 
 /** "Save with comments…": a new bundle file; the one under review is never overwritten. */
