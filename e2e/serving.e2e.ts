@@ -58,10 +58,12 @@ test('register telco churn, serve it from the panel, call it, see the requests c
 
   // Another program calls it: five requests of three customers each.
   const csv = customersCsv(3);
+  let lastId = '';
   for (let i = 0; i < 5; i++) {
     const res = await fetch(`${endpoint}/predict`, { method: 'POST', headers: { 'content-type': 'text/csv', authorization: `Bearer ${token}` }, body: csv });
     expect(res.status).toBe(200);
-    const answer = (await res.json()) as { version: number; predictions: { label: string }[] };
+    const answer = (await res.json()) as { id: string; version: number; predictions: { label: string }[] };
+    lastId = answer.id;
     expect(answer.predictions).toHaveLength(3);
     // churn is read as a boolean column, so the classes are "true" and "false".
     expect(['true', 'false']).toContain(answer.predictions[0].label);
@@ -81,6 +83,31 @@ test('register telco churn, serve it from the panel, call it, see the requests c
   // The log becomes a pipeline input in one click.
   await card.getByTestId('serving-add-ingest').click();
   await expect(page.getByTestId('node-ingestjson_1')).toBeVisible();
+
+  // The drift of the logged traffic against the model's training rows, on demand: one row per
+  // input column with its test, score, threshold and verdict, and the dataset verdict.
+  await card.getByTestId('serving-check-drift').click();
+  await expect(card.getByTestId('serving-drift-table')).toBeVisible({ timeout: 30_000 });
+  await expect(card.getByTestId('serving-drift-row')).toHaveCount(19);
+  const tenure = card.locator('[data-testid="serving-drift-row"][data-column="tenure"]');
+  await expect(tenure).toContainText('wasserstein');
+  await expect(tenure).toContainText('0.1');
+  await expect(card.getByTestId('serving-drift-summary')).toContainText(/(No dataset drift|Dataset drift): \d+ of 19 columns drifted/);
+  await expect(card.getByTestId('serving-drift-summary')).toContainText('The newest 15 logged rows');
+
+  // Labels arrive later: live accuracy per version.
+  // The true churn of the three customers sent (the sample's first rows: No, No, Yes).
+  const labels = ['false', 'false', 'true'];
+  const fb = await fetch(`${endpoint}/feedback`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ feedback: labels.map((label, row) => ({ id: lastId, row, label: label === 'true' })) }),
+  });
+  expect(fb.status).toBeLessThan(300);
+  await card.getByTestId('serving-refresh-accuracy').click();
+  await expect(card.getByTestId('serving-accuracy-row')).toHaveCount(1);
+  await expect(card.getByTestId('serving-accuracy-row')).toContainText(/v\d+\s*3\s*\d+\.\d%/);
+  await page.getByTestId('serving-panel').screenshot({ path: join('test-results', 'serving-drift.png') });
 
   await card.getByTestId('serving-stop').click();
   await expect(card).toHaveCount(0);

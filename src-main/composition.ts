@@ -11,6 +11,7 @@ import { createApiService } from './api/service.js';
 import { servingForNodes } from './api/serving-for-nodes.js';
 import { ServingManager } from './api/serving-handlers.js';
 import { startServingEndpoint } from './api/serving-adapter.js';
+import { createDriftChecker } from './serving/traffic-drift.js';
 import { ArtifactStore } from './engine/artifact-store.js';
 import { Engine } from './engine/engine.js';
 import { WorkerPool } from './engine/worker-pool.js';
@@ -63,7 +64,7 @@ export async function createPlumbApp(opts: PlumbAppOptions): Promise<ApiService>
     runnersModule: opts.nodes?.runnersModule ?? RUNNERS_MODULE,
     ...(opts.workers ? { size: opts.workers } : {}),
   });
-  const serving = new ServingManager(startServingEndpoint(lineage, home));
+  const serving = new ServingManager(startServingEndpoint(lineage, home), Date.now, createDriftChecker(lineage));
   const engine = new Engine({
     catalogue,
     store,

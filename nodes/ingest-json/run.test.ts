@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -113,5 +113,61 @@ describe('ingest.json bad input', () => {
   it('a missing file fails with its full path', async () => {
     const { node } = await ingest({ path: 'nope.json' });
     expect(node.error).toBe(`file not found: ${join(FIXTURES, 'nope.json')}`);
+  });
+});
+
+describe('ingest.json with a file name pattern (a rotated log read whole)', () => {
+  it('reads every matching segment as one table, and a new segment changes the cache key and the lineage inputs', async () => {
+    const dir = join(home, 'log');
+    await mkdir(dir, { recursive: true });
+    const line = (i: number, extra: Record<string, unknown> = {}) => JSON.stringify({ tenure: i, contract: i % 2 ? 'Month-to-month' : 'One year', _version: 1, ...extra });
+    await writeFile(join(dir, 'predictions-000001.jsonl'), [1, 2, 3].map((i) => line(i)).join('\n') + '\n');
+    await writeFile(join(dir, 'predictions-000002.jsonl'), [4, 5].map((i) => line(i, { p_Yes: 0.25 })).join('\n') + '\n');
+    await writeFile(join(dir, 'predictions-000003.jsonl'), ''); // the newest segment, nothing written yet
+    await writeFile(join(dir, 'feedback-000001.jsonl'), '{"id":"x","row":0,"label":"Yes"}\n');
+    const doc = testDocument([testNode('read', 'ingest.json', { path: 'log/predictions-*.jsonl', format: 'ndjson' })], []);
+
+    const first = await engine.run(doc, { path: join(home, 'pipeline.plumb') });
+    expect(first.outcome.status).toBe('succeeded');
+    const run = engine.lineage.getRun(first.outcome.runId)!.nodeRuns[0];
+    const out = run.outputs[0];
+    expect(out.rows).toBe(5);
+    // Columns matched by name: p_Yes exists in the second segment only.
+    expect(out.columns?.map((c) => c.name)).toEqual(['tenure', 'contract', '_version', 'p_Yes']);
+    const rows = await reader.objects('SELECT tenure, p_Yes FROM read_parquet($p) ORDER BY tenure', { p: out.path });
+    expect(rows).toEqual([1, 2, 3, 4, 5].map((t) => ({ tenure: t, p_Yes: t > 3 ? 0.25 : null })));
+    // Every matched file is a recorded input of the node run, the feedback log is not.
+    expect(run.inputs.map((i) => i.port).sort()).toEqual(['path:predictions-000001.jsonl', 'path:predictions-000002.jsonl', 'path:predictions-000003.jsonl']);
+
+    // Unchanged files: served from the cache.
+    const again = await engine.run(doc, { path: join(home, 'pipeline.plumb') });
+    expect(engine.lineage.getRun(again.outcome.runId)!.nodeRuns[0].status).toBe('cached');
+
+    // The log grows: the node runs again and sees the new rows.
+    await writeFile(join(dir, 'predictions-000003.jsonl'), line(6) + '\n');
+    const grown = await engine.run(doc, { path: join(home, 'pipeline.plumb') });
+    const grownRun = engine.lineage.getRun(grown.outcome.runId)!.nodeRuns[0];
+    expect(grownRun.status).toBe('succeeded');
+    expect(grownRun.outputs[0].rows).toBe(6);
+  });
+
+  it('no match fails naming the pattern and its folder; a pattern in a folder name is refused', async () => {
+    const { node } = await ingest({ path: 'predictions-*.jsonl' });
+    expect(node.status).toBe('failed');
+    expect(node.error).toBe(`path: no file matches predictions-*.jsonl in ${FIXTURES.replace(/\/$/, '')}`);
+    const folder = await ingest({ path: 'log-*/predictions.jsonl' });
+    expect(folder.node.error).toBe(`file not found: ${join(FIXTURES, 'log-*/predictions.jsonl')}`);
+    const inFolder = await ingest({ path: 'log-*/p-*.jsonl' });
+    expect(inFolder.node.error).toMatch(/^path: .*log-\*\/p-\*\.jsonl: only the file name may hold \* or \?, not the folder$/);
+  });
+
+  it('a malformed segment is named, with its place among the matches', async () => {
+    const dir = join(home, 'badlog');
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'predictions-000001.jsonl'), '{"a":1}\n');
+    await writeFile(join(dir, 'predictions-000002.jsonl'), '{"a":2}\n{"a":\n');
+    const { node } = await ingest({ path: join(dir, 'predictions-*.jsonl'), format: 'ndjson' });
+    expect(node.status).toBe('failed');
+    expect(node.error).toMatch(/^predictions-000002\.jsonl \(file 2 of 2 matching predictions-\*\.jsonl\): Malformed JSON/);
   });
 });

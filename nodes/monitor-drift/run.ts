@@ -65,6 +65,21 @@ export const runMonitorDrift: NodeRunFn = async (ctx, inputs, params) => {
   return { report: { kind: 'report', data: report } };
 };
 
+/** A Parquet table to compare: its file, row count and schema (a stored table artifact is one). */
+export type DriftTable = Pick<StoredArtifact, 'path' | 'rows' | 'columns'>;
+
+/**
+ * The drift report of `current` against `reference` with the node's params, outside a pipeline
+ * run: what the serving panel's "Check drift" computes for logged traffic, with the node's own
+ * statistics so the two never disagree. Errors are NodeErrors with the node's messages.
+ */
+export async function driftReport(db: DuckSession, reference: DriftTable, current: DriftTable, params: ParamValues): Promise<DriftReport> {
+  const options = readOptions(params);
+  const wanted = (params.columns as string[] | undefined) ?? [];
+  const main = await driftSection(db, reference, current, { ...options, wanted, sides: ['reference', 'current'] }, () => undefined);
+  return { kind: 'drift', ...main, driftShare: options.driftShare, datasetDrift: main.columns.length > 0 && main.share >= options.driftShare };
+}
+
 function readOptions(params: ParamValues): Options {
   const method = String(params.method ?? 'auto');
   if (method !== 'auto' && !(DRIFT_METHODS as readonly string[]).includes(method)) throw new NodeError(`method: unknown method "${method}" (auto, ${DRIFT_METHODS.join(', ')})`);
@@ -102,8 +117,8 @@ function bothSql(exprs: readonly string[]): string {
 
 async function driftSection(
   db: DuckSession,
-  reference: StoredArtifact | undefined,
-  current: StoredArtifact | undefined,
+  reference: DriftTable | undefined,
+  current: DriftTable | undefined,
   options: SectionOptions,
   progress: (fraction: number, message: string) => void,
 ): Promise<DriftSection> {

@@ -16,6 +16,7 @@ import { ApiCallError, type ApiService, type HostAbilities } from './api-service
 import { autosaveHandlers } from './autosave-handlers.js';
 import { bundleHandlers } from './bundle-handlers.js';
 import { chartsHandlers } from './charts-handlers.js';
+import { clusterHandlers } from './cluster-handlers.js';
 import { diffHandlers } from './diff-handlers.js';
 import { inspectorHandlers } from './inspector-handlers.js';
 import { Autosaves } from './autosaves.js';
@@ -177,6 +178,7 @@ export function createApiService(deps: ServiceDeps): ApiService {
     ...bundleHandlers({ lineage: deps.lineage, home: deps.home, version: deps.version, catalogue: deps.catalogue, handlers: () => handlers }),
     ...diffHandlers({ readPipelineFile }),
     ...servingHandlers(deps.serving),
+    ...clusterHandlers({ lineage: deps.lineage, home: deps.home, catalogue: deps.catalogue, readPipelineFile }),
   };
 
   async function previewPage(path: string, offset: number, limit: number) {

@@ -25,6 +25,8 @@ function adapt(ep: ServingEndpoint, lineage: LineageStore): ServedEndpoint {
         ?.versions.filter((v) => v.onnxHash !== null && v.stage !== 'archived')
         .map((v) => v.version) ?? ep.served().map((v) => v.version),
     logPath: () => ep.logFiles().at(-1) ?? null,
+    logFiles: () => ep.logFiles(),
+    accuracy: () => ep.accuracy(),
     routing: () => routingOf(ep.routing()),
     route: async (change) => routingOf(await ep.setRouting(coreChange(change))),
     counters: () =>

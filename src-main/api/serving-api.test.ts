@@ -189,3 +189,140 @@ describe('serving API through the service', () => {
     expect(shown.stdout).toContain('"served":false');
   }, 60_000);
 });
+
+describe('the logged traffic: drift against the training data, the log read whole by a pipeline, live accuracy', () => {
+  /** Rows 0..n-1 of the sample (the model's columns, no target) with their true labels; `shift` changes two columns. */
+  async function rowsOf(n: number, shift = false): Promise<{ csv: string; labels: boolean[] }> {
+    const [header, ...lines] = (await sampleCsv(n)).trimEnd().split('\n');
+    const names = header.split(',').map((h) => h.replace(/"/g, ''));
+    const tenure = names.indexOf('tenure');
+    const charges = names.indexOf('monthly_charges');
+    // churn is a BOOLEAN column of the training table ("Yes" in the file): the model answers true or false.
+    const labels: boolean[] = [];
+    const out = [header.split(',').slice(1).join(',')];
+    for (const line of lines) {
+      const f = line.split(',');
+      labels.push(f[0] === '"Yes"');
+      if (shift) {
+        f[tenure] = String(60 + (Number(f[tenure]) % 13)); // long-standing customers only
+        f[charges] = String(Number(f[charges]) * 3); // and three times the charges
+      }
+      out.push(f.slice(1).join(','));
+    }
+    return { csv: out.join('\n') + '\n', labels };
+  }
+
+  it('serving.drift compares the newest logged rows with the raw training rows, column by column, and says which drifted', async () => {
+    const { endpoint: ep } = API['serving.start'].response.parse(await service.call('serving.start', { model: 'telco-churn:1' }));
+    const same = await rowsOf(300);
+    expect((await predict(ep.url, ep.token, same.csv)).status).toBe(200);
+
+    const calm = API['serving.drift'].response.parse(await service.call('serving.drift', { name: 'telco-churn', lastRows: 300 }));
+    expect(calm).toMatchObject({ name: 'telco-churn', version: 1, loggedRows: 300 });
+    const inputs = same.csv.split('\n')[0].split(',').map((h) => h.replace(/"/g, ''));
+    // Every input column, under its training name, and nothing of the log's own (version, latency, predicted).
+    expect(calm.report.columns.map((c) => c.name).sort()).toEqual([...inputs].sort());
+    // The reference is the training split BEFORE scaling: raw tenure runs to 72 months, not ~2 standard deviations.
+    const tenure = calm.report.columns.find((c) => c.name === 'tenure')!;
+    expect(tenure.histogram!.edges.at(-1)).toBeGreaterThanOrEqual(72);
+    expect(calm.report.rows.reference).toBeGreaterThan(5000);
+    expect(calm.report.datasetDrift).toBe(false);
+    expect(calm.report.columns.find((c) => c.name === 'monthly_charges')!.drifted).toBe(false);
+
+    // Traffic moves: long tenures, triple charges.
+    const moved = await rowsOf(300, true);
+    expect((await predict(ep.url, ep.token, moved.csv)).status).toBe(200);
+    const drifted = API['serving.drift'].response.parse(await service.call('serving.drift', { name: 'telco-churn', lastRows: 300 }));
+    const verdict = Object.fromEntries(drifted.report.columns.map((c) => [c.name, c.drifted]));
+    expect(verdict).toMatchObject({ tenure: true, monthly_charges: true, female: false, contract: false });
+    const t = drifted.report.columns.find((c) => c.name === 'tenure')!;
+    expect(t).toMatchObject({ method: 'wasserstein', threshold: 0.1 });
+    expect(t.score!).toBeGreaterThan(0.1);
+    expect(drifted.report.driftedColumns).toBeGreaterThanOrEqual(2);
+    expect(drifted.logFiles).toBeGreaterThanOrEqual(1);
+
+    await expect(service.call('serving.drift', { name: 'telco-churn', version: 9 })).rejects.toMatchObject({ code: 'bad-request', message: expect.stringMatching(/version 9 is not one this endpoint serves/) });
+    await expect(service.call('serving.drift', { name: 'nope' })).rejects.toMatchObject({ code: 'not-found' });
+  }, 120_000);
+
+  it('the training rows evicted from the artifact store: a clear message', async () => {
+    await service.call('serving.start', { model: 'telco-churn:1' });
+    const first = API['serving.drift'].response.parse(await service.call('serving.drift', { name: 'telco-churn', lastRows: 50 }));
+    const lineage = (await import('../lineage/lineage-store.js')).LineageStore.open(join(home, 'lineage.db'));
+    const path = lineage.getArtifact(first.trainingData)!.path;
+    lineage.close();
+    const { rename } = await import('node:fs/promises');
+    await rename(path, `${path}.away`);
+    try {
+      await expect(service.call('serving.drift', { name: 'telco-churn' })).rejects.toMatchObject({
+        code: 'failed',
+        message: expect.stringMatching(/^telco-churn: the training data of telco-churn version 1 \(table [0-9a-f]{12}\) is no longer in the artifact store: it was evicted/),
+      });
+    } finally {
+      await rename(`${path}.away`, path);
+    }
+  }, 60_000);
+
+  it('a pipeline reads the whole rotated log with an ingest.json pattern and monitor.drift reports its per-column drift', async () => {
+    const pattern = join(home, 'serving', 'telco-churn', 'predictions-*.jsonl');
+    const doc = {
+      format: 'plumb.pipeline',
+      version: 2,
+      id: 'live-drift',
+      name: 'Live drift',
+      description: '',
+      nodes: [
+        { id: 'training', type: 'ingest.sample', typeVersion: 1, position: { x: 0, y: 0 }, params: { dataset: 'telco_churn' } },
+        { id: 'log', type: 'ingest.json', typeVersion: 1, position: { x: 0, y: 200 }, params: { path: pattern, format: 'ndjson' } },
+        { id: 'drift', type: 'monitor.drift', typeVersion: 1, position: { x: 300, y: 100 }, params: {} },
+      ],
+      edges: [
+        { id: 'e1', from: { node: 'training', port: 'out' }, to: { node: 'drift', port: 'reference' } },
+        { id: 'e2', from: { node: 'log', port: 'out' }, to: { node: 'drift', port: 'current' } },
+      ],
+    };
+    const { runId } = API['run.start'].response.parse(await service.call('run.start', { document: doc, path: null }));
+    for (let i = 0; i < 300 && !events.some((e) => e.event === 'run' && e.run === runId && e.status !== 'running'); i++) await new Promise((r) => setTimeout(r, 100));
+    const end = events.find((e) => e.event === 'run' && e.run === runId && e.status !== 'running');
+    expect(end, 'the run ended').toBeDefined();
+    const log = API['run.output'].response.parse(await service.call('run.output', { runId, node: 'drift', port: 'report' }));
+    const report = log.report as { columns: { name: string; drifted: boolean }[]; rows: { current: number } };
+    // Every segment: the 600 rows of the test above and the requests of the tests before it.
+    expect(report.rows.current).toBeGreaterThanOrEqual(600);
+    const names = report.columns.map((c) => c.name);
+    // Input columns line up with the training table; the log's own columns (version, latency) are not in it.
+    expect(names).toEqual(expect.arrayContaining(['tenure', 'monthly_charges', 'contract', 'female']));
+    expect(names).not.toContain('latency_ms');
+    expect(report.columns.find((c) => c.name === 'monthly_charges')!.drifted).toBe(true);
+  }, 120_000);
+
+  it('labels sent as feedback give live accuracy per version through serving.accuracy', async () => {
+    const { endpoint: ep } = API['serving.start'].response.parse(await service.call('serving.start', { model: 'telco-churn:1' }));
+    const before = API['serving.accuracy'].response.parse(await service.call('serving.accuracy', { name: 'telco-churn' }));
+    const { csv, labels } = await rowsOf(120);
+    const send = async () => {
+      const answer = await predict(ep.url, ep.token, csv);
+      expect(answer.status).toBe(200);
+      const json = answer.json as { id: string; version: number; predictions: { label: string }[] };
+      const fb = await fetch(`${ep.url}/feedback`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${ep.token}` },
+        body: JSON.stringify({ feedback: labels.map((label, row) => ({ id: json.id, row, label })) }),
+      });
+      expect(fb.status, await fb.text()).toBeLessThan(300);
+      return json.predictions.filter((p, i) => p.label === String(labels[i])).length;
+    };
+    const right1 = await send();
+    await service.call('serving.route', { name: 'telco-churn', change: { action: 'switch', version: 2 } });
+    const right2 = await send();
+    const after = API['serving.accuracy'].response.parse(await service.call('serving.accuracy', { name: 'telco-churn' }));
+    const of = (d: typeof after, v: number) => d.versions.find((x) => x.version === v) ?? { labelled: 0, correct: 0 };
+    expect(of(after, 1).labelled - of(before, 1).labelled).toBe(120);
+    expect(of(after, 1).correct - of(before, 1).correct).toBe(right1);
+    expect(of(after, 2).labelled - of(before, 2).labelled).toBe(120);
+    expect(of(after, 2).correct - of(before, 2).correct).toBe(right2);
+    const v1 = after.versions.find((x) => x.version === 1)!;
+    expect(v1.accuracy).toBeCloseTo(v1.correct / v1.labelled, 12);
+    expect(right1 / 120).toBeGreaterThan(0.6); // a real model, not a coin
+  }, 60_000);
+});

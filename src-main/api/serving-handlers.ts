@@ -1,13 +1,19 @@
 import type { z } from 'zod';
+import { DriftReportData } from '../../src-shared/api/charts-contract.js';
 import type { API, ApiResponse, PlumbEvent } from '../../src-shared/api/contract.js';
 import type {
+  ServingAccuracyData,
+  ServingDriftData,
   ServingEndpointInfo,
   ServingHistoryEntry,
   ServingRouteChange,
   ServingRouting,
   ServingSample,
   ServingStatsData,
+  ServingVersionAccuracy,
 } from '../../src-shared/api/serving-contract.js';
+import { NodeError } from '../engine/node-runner.js';
+import { TrafficDriftError, type TrafficDrift, type TrafficDriftRequest } from '../serving/traffic-drift.js';
 import { ApiCallError } from './api-service.js';
 
 /**
@@ -37,6 +43,10 @@ export interface ServedEndpoint {
   versions(): readonly number[];
   /** The newest segment of the prediction log; null before the first request. */
   logPath(): string | null;
+  /** Every segment of the prediction log, oldest first (queued records written first). */
+  logFiles(): readonly string[];
+  /** Live accuracy per version: the feedback log joined with the prediction log. */
+  accuracy(): readonly ServingVersionAccuracy[];
   routing(): ServingRouting;
   /** Rejects with a reason the user can read when the change does not apply (no canary to promote, ...). */
   route(change: ServingRouteChange): Promise<ServingRouting>;
@@ -53,6 +63,15 @@ export interface ServingStartRequest {
 }
 
 export type StartEndpoint = (req: ServingStartRequest) => Promise<ServedEndpoint>;
+
+/** Computes the drift of logged traffic (src-main/serving/traffic-drift.ts); holds a DuckDB until disposed. */
+export interface DriftChecker {
+  check(req: TrafficDriftRequest): Promise<TrafficDrift>;
+  dispose(): void;
+}
+
+/** Logged rows compared by default: the newest 10,000 (enough for the tests' power, quick to scan). */
+export const DEFAULT_DRIFT_ROWS = 10_000;
 
 /** Seconds of series kept per endpoint: five minutes at one point a second. */
 const KEEP_POINTS = 300;
@@ -78,6 +97,7 @@ export class ServingManager {
   constructor(
     private readonly startEndpoint: StartEndpoint,
     private readonly now: () => number = Date.now,
+    private readonly driftChecker?: DriftChecker,
   ) {}
 
   onEvent(listener: (e: PlumbEvent) => void): () => void {
@@ -149,6 +169,26 @@ export class ServingManager {
     };
   }
 
+  /** The drift of the endpoint's logged inputs against a version's training data (the primary's by default). */
+  async drift(name: string, req: { version?: number; lastRows?: number } = {}): Promise<ServingDriftData> {
+    const run = this.get(name);
+    if (!this.driftChecker) throw new ApiCallError('unavailable', 'drift checks are not available in this host');
+    const version = req.version ?? run.endpoint.routing().primary;
+    if (!run.endpoint.versions().includes(version)) throw new ApiCallError('bad-request', `${name}: version ${version} is not one this endpoint serves (${run.endpoint.versions().join(', ')})`);
+    try {
+      const d = await this.driftChecker.check({ name, version, files: run.endpoint.logFiles(), lastRows: req.lastRows ?? DEFAULT_DRIFT_ROWS });
+      return { name, version: d.version, trainingData: d.trainingData, logFiles: d.logFiles, loggedRows: d.loggedRows, at: this.now(), report: DriftReportData.parse(d.report) };
+    } catch (e) {
+      if (e instanceof TrafficDriftError || e instanceof NodeError) throw new ApiCallError('failed', `${name}: ${e.message}`);
+      throw e;
+    }
+  }
+
+  accuracy(name: string): ServingAccuracyData {
+    const run = this.get(name);
+    return { name, versions: run.endpoint.accuracy().map((a) => ({ ...a })) };
+  }
+
   /** One second: per-version deltas of the counters become a point of each series, pushed to listeners. */
   tick(): void {
     const at = this.now();
@@ -211,6 +251,7 @@ export class ServingManager {
     this.stopTimer();
     const names = [...this.running.keys()];
     await Promise.allSettled(names.map((n) => this.stop(n)));
+    this.driftChecker?.dispose();
   }
 
   private get(name: string): Running {
@@ -238,7 +279,7 @@ function historyKey(h: ServingHistoryEntry): string {
   return `${h.at}|${h.kind}|${h.from}|${h.to}|${h.percent}|${h.reason}`;
 }
 
-export type ServingMethod = 'serving.list' | 'serving.start' | 'serving.stop' | 'serving.route' | 'serving.stats';
+export type ServingMethod = 'serving.list' | 'serving.start' | 'serving.stop' | 'serving.route' | 'serving.stats' | 'serving.drift' | 'serving.accuracy';
 export type ServingHandlers = { [M in ServingMethod]: (req: z.infer<(typeof API)[M]['request']>) => Promise<ApiResponse<M>> };
 
 export function servingHandlers(manager: ServingManager): ServingHandlers {
@@ -250,5 +291,7 @@ export function servingHandlers(manager: ServingManager): ServingHandlers {
     'serving.stop': async ({ name }) => ({ stopped: await manager.stop(name) }),
     'serving.route': async ({ name, change }) => ({ routing: await manager.route(name, change) }),
     'serving.stats': async ({ name }) => manager.stats(name),
+    'serving.drift': async ({ name, version, lastRows }) => manager.drift(name, { ...(version !== undefined ? { version } : {}), ...(lastRows !== undefined ? { lastRows } : {}) }),
+    'serving.accuracy': async ({ name }) => manager.accuracy(name),
   };
 }

@@ -24,6 +24,12 @@ const USAGE = `Usage: plumb <command> [options]
 
 Commands:
   run FILE [--home DIR] [--until NODE] [--force] [--json]   run a pipeline
+  run FILE --only NODE --store DIR --run RUN_ID [--json]     run one node as a cluster step (docs/cluster.md)
+  compile FILE --target argo --image IMAGE --store DIR       an Argo Workflow manifest, one step per node
+         [--namespace NS] [--pvc NAME] [--out FILE]
+  compile FILE --target local --store DIR [--parallelism N]  run those steps here, one process each
+         [--run RUN_ID] [--json]
+  sync --store DIR [--home DIR] [--json]                     import a store's step records as local runs
   validate FILE [--json]                                     check graph, params and schemas
   nodes [--json]                                             list the node catalogue
   runs [--home DIR] [--pipeline ID] [--limit N] [--json]    list recorded runs, newest first
@@ -52,7 +58,12 @@ export async function main(argv: string[]): Promise<number> {
   try {
     switch (command) {
       case 'run':
+        if (rest.some((a) => a === '--only' || a.startsWith('--only='))) return await (await import('./cluster-commands.js')).stepCommand(rest);
         return await runCommand(rest);
+      case 'compile':
+        return await (await import('./cluster-commands.js')).compileCommand(rest);
+      case 'sync':
+        return await (await import('./cluster-commands.js')).syncCommand(rest);
       case 'validate':
         return await validateCommand(rest);
       case 'nodes':

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import type { NodeStatus, OutputSummary, PlumbEvent, RunStatus } from '../../src-shared/api/contract.js';
 import type { Catalogue } from '../../src-shared/nodes/catalogue.js';
 import { withDefaults, type NodeSpec } from '../../src-shared/nodes/spec.js';
@@ -9,6 +9,7 @@ import { toCanonicalJson } from '../../src-shared/pipeline/canonical.js';
 import type { PipelineDocument, PipelineNode } from '../../src-shared/pipeline/document.js';
 import { checkGraph } from '../../src-shared/pipeline/graph-checks.js';
 import { formatProblem } from '../../src-shared/problems.js';
+import { isFilePattern, matchFiles } from '../data/file-glob.js';
 import type { LineageStore } from '../lineage/lineage-store.js';
 import type { ArtifactRecord, CacheKeyParts, LogLine, MetricPoint, RunMode } from '../lineage/types.js';
 import { sha256 } from '../util/files.js';
@@ -416,7 +417,17 @@ export class Engine {
       for (const p of spec.params) {
         const value = params[p.name];
         if (p.kind !== 'path' || typeof value !== 'string' || value === '') continue;
-        const file = await this.hashFile(resolve(baseDir, value));
+        const path = resolve(baseDir, value);
+        if (isFilePattern(path)) {
+          // A pattern (a rotated log): every matched file is a source, and the key changes
+          // when one is added, removed or changed.
+          const matched = await matchFiles(path).catch(() => []);
+          const hashed = await Promise.all(matched.map((f) => this.hashFile(f)));
+          for (const file of hashed) sourceFiles.push({ param: `${p.name}:${basename(file.path)}`, ...file });
+          fileParts[p.name] = hashed.length === 0 ? `missing:${path}` : sha256(hashed.map((f) => `${basename(f.path)}\u0000${f.hash ?? 'missing'}`).join('\n'));
+          continue;
+        }
+        const file = await this.hashFile(path);
         sourceFiles.push({ param: p.name, ...file });
         fileParts[p.name] = file.hash ?? `missing:${file.path}`;
       }

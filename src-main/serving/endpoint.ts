@@ -13,7 +13,7 @@ import { MT19937 } from '../ml/random/mt19937.js';
 import { ModelRefError, parseModelRef, resolveModelRef } from '../registry/resolve.js';
 import { ServingMetrics, type ServingStats } from './metrics.js';
 import { MicroBatcher } from './micro-batcher.js';
-import { DEFAULT_LOG_MAX_BYTES, liveAccuracyOf, RotatingLog, servingDir, type VersionAccuracy } from './prediction-log.js';
+import { DEFAULT_LOG_MAX_BYTES, liveAccuracyOf, loggedInputName, RotatingLog, servingDir, type VersionAccuracy } from './prediction-log.js';
 import { checkRows, DEFAULT_MAX_BODY_BYTES, HttpError, MAX_ROWS, parsePredictBody, readBody, typedRow, type Row } from './request-rows.js';
 import { Router, versionsNeeded, type RoutingChange, type RoutingEvent, type RoutingState } from './routing.js';
 
@@ -58,7 +58,6 @@ const FeedbackItem = z.object({
 });
 const FeedbackBody = z.union([FeedbackItem, z.object({ feedback: z.array(FeedbackItem).min(1).max(MAX_ROWS) })]);
 
-const META = ['request_id', 'row', 'at', 'version', 'role', 'latency_ms', 'predicted', 'refused'];
 
 /** A canary's coin: seeded once per start from the OS (the split need not be reproducible, only fair). */
 function freshRandom(): () => number {
@@ -407,7 +406,7 @@ export class ServingEndpoint {
       const inputs = typedRow(served.plumb, row);
       // Meta names win; an input column that uses one keeps its value under input_<name>.
       const rec: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(inputs)) rec[META.includes(k) || k.startsWith('p_') ? `input_${k}` : k] = v;
+      for (const [k, v] of Object.entries(inputs)) rec[loggedInputName(k)] = v;
       const p = predictions[i];
       Object.assign(rec, { request_id: id, row: i, at, version: served.version, role, latency_ms: latency });
       if ('value' in p) rec.predicted = p.value;

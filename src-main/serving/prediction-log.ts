@@ -11,8 +11,8 @@ import { join } from 'node:path';
  * A record is flat so a drift report can compare it with the training table column by column:
  * the model's input columns as sent (numbers as numbers), then `request_id`, `row`, `at`,
  * `version`, `role` (primary, candidate, shadow), `latency_ms`, and the prediction
- * (`predicted` + `p_<class>` per class, or `predicted` as a number). A meta name that an input
- * column already uses gets a `serving_` prefix.
+ * (`predicted` + `p_<class>` per class, or `predicted` as a number). An input column named like
+ * a meta field is logged as `input_<name>` (`loggedInputName`).
  *
  * Records are queued and written by one synchronous append per turn of the event loop
  * (setImmediate), so 32 concurrent requests cost one system call, not 32; `flush()` writes the
@@ -116,6 +116,14 @@ function logFiles(dir: string, prefix: string): { seq: number; path: string; byt
       return [{ seq: Number(m[1]), path, bytes: statSync(path).size }];
     })
     .sort((a, b) => a.seq - b.seq);
+}
+
+/** The meta fields of a logged row; an input column named like one (or like `p_<class>`) is logged as `input_<name>`. */
+export const LOG_META_COLUMNS: readonly string[] = ['request_id', 'row', 'at', 'version', 'role', 'latency_ms', 'predicted', 'refused'];
+
+/** The name an input column has in the prediction log. */
+export function loggedInputName(column: string): string {
+  return LOG_META_COLUMNS.includes(column) || column.startsWith('p_') ? `input_${column}` : column;
 }
 
 /** Where an endpoint's logs live. */

@@ -16,6 +16,10 @@ export interface ServingController {
   route(name: string, change: ServingRouteChange): Promise<boolean>;
   /** Adds an ingest.json node reading the prediction log at `path` to the canvas; returns its id. */
   addLogIngestNode(path: string): string | null;
+  /** The drift of the endpoint's logged traffic against its primary version's training data. */
+  checkDrift(name: string): Promise<void>;
+  /** Live accuracy per version (feedback joined with the prediction log). */
+  loadAccuracy(name: string): Promise<void>;
 }
 
 export function createServingController(bridge: Bridge, store: AppStore): ServingController {
@@ -27,7 +31,18 @@ export function createServingController(bridge: Bridge, store: AppStore): Servin
     try {
       const { endpoints } = await bridge.call('serving.list', {});
       state().servingListed(endpoints);
-      for (const e of endpoints) state().servingStatsLoaded(await bridge.call('serving.stats', { name: e.name }));
+      for (const e of endpoints) {
+        state().servingStatsLoaded(await bridge.call('serving.stats', { name: e.name }));
+        state().servingAccuracyLoaded(await bridge.call('serving.accuracy', { name: e.name }));
+      }
+    } catch (e) {
+      fail(e);
+    }
+  }
+
+  async function loadAccuracy(name: string): Promise<void> {
+    try {
+      state().servingAccuracyLoaded(await bridge.call('serving.accuracy', { name }));
     } catch (e) {
       fail(e);
     }
@@ -74,6 +89,17 @@ export function createServingController(bridge: Bridge, store: AppStore): Servin
         return false;
       }
     },
+    async checkDrift(name) {
+      state().servingDriftChecking(name);
+      try {
+        state().servingDriftChecked(await bridge.call('serving.drift', { name }));
+      } catch (e) {
+        // Shown where the check was asked for: no traffic yet, training data evicted, ...
+        state().servingDriftFailed(name, e instanceof Error ? e.message : String(e));
+      }
+      await loadAccuracy(name);
+    },
+    loadAccuracy,
     addLogIngestNode(path) {
       const { document, addNode, setParam } = state();
       // Below whatever is on the canvas, so the new node never lands on another.

@@ -62,9 +62,15 @@ export const REVIEW_POLICY: Readonly<Partial<Record<ApiMethod, ReviewPolicy>>> =
   // Serving endpoints are the reviewer's own models: looking is fine, starting or rerouting is not review.
   'serving.list': 'forward',
   'serving.stats': 'forward',
+  // Reading the logs: nothing changes.
+  'serving.drift': 'forward',
+  'serving.accuracy': 'forward',
   'serving.start': 'refuse',
   'serving.stop': 'refuse',
   'serving.route': 'refuse',
+  // Compiling reads the editor's pipeline file, and importing a cluster run writes the lineage store.
+  'cluster.compile': 'refuse',
+  'cluster.sync': 'refuse',
 };
 
 /** What a refused call would have done, for the message. */
@@ -79,6 +85,8 @@ const REFUSED_ACTION: Partial<Record<ApiMethod, string>> = {
   'serving.start': 'serve its models',
   'serving.stop': 'change serving',
   'serving.route': 'change serving',
+  'cluster.compile': 'export it for Argo Workflows',
+  'cluster.sync': 'import a cluster run',
 };
 
 export function readOnlyError(method: ApiMethod): BridgeError {

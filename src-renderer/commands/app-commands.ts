@@ -17,7 +17,7 @@ export interface CommandContext {
 export type AppCommands = CommandRegistry<CommandContext>;
 
 /** The commands the Electron menu sends (see src-main/hosts/electron/menu.ts). */
-export const MENU_COMMANDS = ['file.new', 'file.open', 'file.openPath', 'file.save', 'file.saveAs', 'file.openBundle', 'file.exportBundle', 'diff.compare'] as const;
+export const MENU_COMMANDS = ['file.new', 'file.open', 'file.openPath', 'file.save', 'file.saveAs', 'file.openBundle', 'file.exportBundle', 'diff.compare', 'cluster.exportArgo', 'cluster.importRun'] as const;
 
 const runStatus = (ctx: CommandContext) => ctx.store.getState().run.status;
 

@@ -1,4 +1,12 @@
-import type { ServingEndpointInfo, ServingHistoryEntry, ServingRouting, ServingStatsData, ServingUpdate } from '../../src-shared/api/serving-contract.js';
+import type {
+  ServingAccuracyData,
+  ServingDriftData,
+  ServingEndpointInfo,
+  ServingHistoryEntry,
+  ServingRouting,
+  ServingStatsData,
+  ServingUpdate,
+} from '../../src-shared/api/serving-contract.js';
 import type { GetState, SetState } from './types.js';
 
 /**
@@ -33,7 +41,13 @@ export interface ServingState {
   readonly revealed: Readonly<Record<string, boolean>>;
   /** The model reference typed in the start form. */
   readonly startModel: string;
+  /** Per endpoint, the last drift check of its logged traffic (asked for with "Check drift"). */
+  readonly drift: Readonly<Record<string, DriftCheck>>;
+  /** Per endpoint, live accuracy per version as last read. */
+  readonly accuracy: Readonly<Record<string, ServingAccuracyData>>;
 }
+
+export type DriftCheck = { readonly state: 'loading' } | { readonly state: 'loaded'; readonly data: ServingDriftData } | { readonly state: 'error'; readonly message: string };
 
 export interface ServingSlice {
   readonly serving: ServingState;
@@ -47,6 +61,10 @@ export interface ServingSlice {
   applyServingUpdates(updates: readonly ServingUpdate[]): void;
   toggleServingToken(name: string): void;
   setServingStartModel(model: string): void;
+  servingDriftChecking(name: string): void;
+  servingDriftChecked(data: ServingDriftData): void;
+  servingDriftFailed(name: string, message: string): void;
+  servingAccuracyLoaded(data: ServingAccuracyData): void;
 }
 
 /** Points kept per series: five minutes, as the host keeps. */
@@ -110,7 +128,7 @@ export function createServingSlice(set: SetState, get: GetState): ServingSlice {
   const withEndpoint = (name: string, f: (e: ServingEndpointInfo) => ServingEndpointInfo) =>
     patch({ endpoints: get().serving.endpoints.map((e) => (e.name === name ? f(e) : e)) });
   return {
-    serving: { endpoints: [], loading: false, error: null, live: {}, revealed: {}, startModel: '' },
+    serving: { endpoints: [], loading: false, error: null, live: {}, revealed: {}, startModel: '', drift: {}, accuracy: {} },
     servingLoading: () => patch({ loading: true }),
     servingListed: (endpoints) => {
       const names = new Set(endpoints.map((e) => e.name));
@@ -122,7 +140,9 @@ export function createServingSlice(set: SetState, get: GetState): ServingSlice {
       patch({ endpoints: [...get().serving.endpoints.filter((e) => e.name !== endpoint.name), endpoint], error: null }),
     servingStopped: (name) => {
       const { [name]: _gone, ...live } = get().serving.live;
-      patch({ endpoints: get().serving.endpoints.filter((e) => e.name !== name), live });
+      const { [name]: _check, ...drift } = get().serving.drift;
+      const { [name]: _acc, ...accuracy } = get().serving.accuracy;
+      patch({ endpoints: get().serving.endpoints.filter((e) => e.name !== name), live, drift, accuracy });
     },
     servingRouted: (name, routing) => withEndpoint(name, (e) => ({ ...e, routing })),
     servingStatsLoaded: (stats) => patch({ live: { ...get().serving.live, [stats.name]: liveFromStats(stats) } }),
@@ -140,5 +160,9 @@ export function createServingSlice(set: SetState, get: GetState): ServingSlice {
     },
     toggleServingToken: (name) => patch({ revealed: { ...get().serving.revealed, [name]: !get().serving.revealed[name] } }),
     setServingStartModel: (startModel) => patch({ startModel }),
+    servingDriftChecking: (name) => patch({ drift: { ...get().serving.drift, [name]: { state: 'loading' } } }),
+    servingDriftChecked: (data) => patch({ drift: { ...get().serving.drift, [data.name]: { state: 'loaded', data } } }),
+    servingDriftFailed: (name, message) => patch({ drift: { ...get().serving.drift, [name]: { state: 'error', message } } }),
+    servingAccuracyLoaded: (data) => patch({ accuracy: { ...get().serving.accuracy, [data.name]: data } }),
   };
 }

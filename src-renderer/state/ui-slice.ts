@@ -27,6 +27,9 @@ export type Dialog =
   | { readonly kind: 'openBundle' }
   | { readonly kind: 'exportBundle' }
   | { readonly kind: 'saveComments' }
+  /** Scale out (cluster-commands.ts): write an Argo Workflow manifest, import a cluster store's runs. */
+  | { readonly kind: 'argoExport' }
+  | { readonly kind: 'clusterImport' }
   | ({ readonly kind: 'confirm' } & ConfirmRequest);
 
 export interface Toast {

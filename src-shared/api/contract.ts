@@ -3,7 +3,7 @@ import { PipelineDocument } from '../pipeline/document.js';
 import { BundleComment, OpenedBundle } from '../bundle/bundle-format.js';
 import { PipelineDiff } from '../pipeline/diff-format.js';
 import { DriftReportData, DriftReportRef, LineageGraphData, RunChartData } from './charts-contract.js';
-import { ServingEndpointInfo, ServingRouteChange, ServingRouting, ServingStatsData, ServingUpdate } from './serving-contract.js';
+import { ServingAccuracyData, ServingDriftData, ServingDriftRequest, ServingEndpointInfo, ServingRouteChange, ServingRouting, ServingStatsData, ServingUpdate } from './serving-contract.js';
 
 /**
  * The app API: one contract, implemented once in src-main (api/service.ts) and reached through
@@ -456,9 +456,50 @@ const SERVING_API = {
     request: z.object({ name: ServingName }),
     response: ServingStatsData,
   },
+  /** The drift of the logged inputs against a version's training data (monitor.drift's statistics, defaults). */
+  'serving.drift': {
+    request: ServingDriftRequest,
+    response: ServingDriftData,
+  },
+  /** Live accuracy per version: the feedback log joined with the prediction log. */
+  'serving.accuracy': {
+    request: z.object({ name: ServingName }),
+    response: ServingAccuracyData,
+  },
 } as const;
 
 /** Each method: the request the caller sends and the result it gets back. */
+// ---- Scale out on Argo Workflows (issue 11) ----
+
+const CLUSTER_API = {
+  /**
+   * Writes an Argo Workflow manifest for the saved pipeline at `path` (by default next to it, as
+   * `<name>.argo.yaml`): one step per node running the runner image on the store volume.
+   */
+  'cluster.compile': {
+    request: z.object({
+      path: FilePath,
+      image: z.string().trim().min(1).max(500),
+      /** Where the store volume is mounted in each pod, an absolute path such as /store. */
+      store: z.string().trim().min(1).max(4096),
+      namespace: z.string().trim().min(1).max(63).optional(),
+      pvc: z.string().trim().min(1).max(253).optional(),
+      out: FilePath.optional(),
+      /** false: refuse (code `exists`) when the manifest file exists, so the user can be asked first. */
+      overwrite: z.boolean().optional(),
+    }),
+    response: z.object({ out: z.string(), bytes: z.number(), tasks: z.number(), warnings: z.array(z.string()) }),
+  },
+  /** Imports the runs recorded in a cluster store (a folder) into the local lineage store; idempotent. */
+  'cluster.sync': {
+    request: z.object({ store: FilePath }),
+    response: z.object({
+      imported: z.array(z.object({ runId: z.string(), status: z.enum(['succeeded', 'failed']), nodes: z.number() })),
+      skipped: z.array(z.object({ runId: z.string(), reason: z.string() })),
+    }),
+  },
+} as const;
+
 export const API = {
   'app.info': {
     request: z.object({}),
@@ -609,6 +650,7 @@ export const API = {
   ...CHARTS_API,
   ...REVIEW_API,
   ...SERVING_API,
+  ...CLUSTER_API,
 } as const;
 
 export type ApiMethod = keyof typeof API;

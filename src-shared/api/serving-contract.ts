@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DriftReportData } from './charts-contract.js';
 
 /**
  * Payloads of the serving panel's API methods (`serving.*`) and of the `serving.update` event:
@@ -118,3 +119,59 @@ export const ServingUpdate = z.object({
   history: z.array(ServingHistoryEntry),
 });
 export type ServingUpdate = z.infer<typeof ServingUpdate>;
+
+/**
+ * The whole prediction log of an endpoint as an ingest.json path: every segment
+ * (`predictions-*.jsonl`) next to the newest one, so a pipeline reads all the logged traffic.
+ */
+export function predictionLogPattern(logPath: string): string {
+  return logPath.replace(/predictions-\d+\.jsonl$/, 'predictions-*.jsonl');
+}
+
+/** Live accuracy of one version: feedback labels joined to the logged predictions by request id and row. */
+export const ServingVersionAccuracy = z.object({
+  version: z.number().int(),
+  /** Logged rows it answered (not as a shadow) that got a label. */
+  labelled: z.number().int(),
+  correct: z.number().int(),
+  /** Share predicted right (classification); null without labels or for a regression. */
+  accuracy: z.number().nullable(),
+  /** Mean absolute error (regression); null for classification. */
+  mae: z.number().nullable(),
+  /** As a shadow: labelled rows and what it would have scored. */
+  shadowLabelled: z.number().int(),
+  shadowAccuracy: z.number().nullable(),
+});
+export type ServingVersionAccuracy = z.infer<typeof ServingVersionAccuracy>;
+
+export const ServingAccuracyData = z.object({
+  name: z.string(),
+  /** Versions with at least one labelled row, in version order. */
+  versions: z.array(ServingVersionAccuracy),
+});
+export type ServingAccuracyData = z.infer<typeof ServingAccuracyData>;
+
+/** At most this many logged rows are compared with the training data (the newest ones). */
+export const SERVING_DRIFT_MAX_ROWS = 100_000;
+
+export const ServingDriftRequest = z.object({
+  name: z.string().min(1).max(200),
+  /** The version whose training data is the reference; the primary version when absent. */
+  version: z.number().int().min(1).optional(),
+  /** Compare the newest N logged rows (shadow rows left out: they repeat a served row's inputs). */
+  lastRows: z.number().int().min(1).max(SERVING_DRIFT_MAX_ROWS).optional(),
+});
+
+/** The drift of logged traffic against a version's training data, with monitor.drift's statistics. */
+export const ServingDriftData = z.object({
+  name: z.string(),
+  version: z.number().int(),
+  /** The training table's artifact hash (the reference). */
+  trainingData: z.string(),
+  /** Log segments read, and logged rows compared (the newest, at most lastRows). */
+  logFiles: z.number().int(),
+  loggedRows: z.number().int(),
+  at: z.number(),
+  report: DriftReportData,
+});
+export type ServingDriftData = z.infer<typeof ServingDriftData>;

@@ -10,7 +10,7 @@ import type { ApiService } from '../../api/api-service.js';
  */
 
 /** The commands a menu sends with `webContents.send(IPC.menu, command, arg)`. */
-export type MenuCommand = 'file.new' | 'file.open' | 'file.openPath' | 'file.save' | 'file.saveAs' | 'file.openBundle' | 'file.exportBundle' | 'diff.compare';
+export type MenuCommand = 'file.new' | 'file.open' | 'file.openPath' | 'file.save' | 'file.saveAs' | 'file.openBundle' | 'file.exportBundle' | 'diff.compare' | 'cluster.exportArgo' | 'cluster.importRun';
 
 const MAX_RECENT = 10;
 
@@ -101,6 +101,9 @@ function template(ctx: MenuContext, recent: readonly string[]): MenuItemConstruc
       { type: 'separator' },
       { label: 'Open Review &Bundle...', click: () => send(ctx, 'file.openBundle') },
       { label: '&Export Review Bundle...', click: () => send(ctx, 'file.exportBundle') },
+      { type: 'separator' },
+      { label: 'Export for Argo &Workflows...', click: () => send(ctx, 'cluster.exportArgo') },
+      { label: 'Import C&luster Run...', click: () => send(ctx, 'cluster.importRun') },
       { type: 'separator' },
       // On macOS Quit lives in the app menu and File ends with Close Window, as users expect.
       isMac ? { role: 'close' } : { role: 'quit' },

@@ -1,4 +1,5 @@
 import { useApp } from '../../app/context.js';
+import { ArgoExportDialog, ClusterImportDialog } from './ClusterDialogs.js';
 import { CompareDialog } from './CompareDialog.js';
 import { ConfirmDialog } from './ConfirmDialog.js';
 import { HelpDialog } from './HelpDialog.js';
@@ -29,5 +30,9 @@ export function Dialogs() {
       return <ExportBundleDialog />;
     case 'saveComments':
       return <SaveCommentsDialog />;
+    case 'argoExport':
+      return <ArgoExportDialog />;
+    case 'clusterImport':
+      return <ClusterImportDialog />;
   }
 }

@@ -25,6 +25,9 @@ export function BundleMenu() {
         <CommandButton command="file.exportBundle" text="Export review bundle…" />
         <CommandButton command="file.openBundle" text="Open review bundle…" />
         <CommandButton command="diff.compare" text="Compare with…" />
+        {/* Scale out (issue 11): here rather than a menu of their own, so the toolbar stays one line at 1280 px. */}
+        <CommandButton command="cluster.exportArgo" text="Export for Argo Workflows…" />
+        <CommandButton command="cluster.importRun" text="Import cluster run…" />
       </div>
     </details>
   );

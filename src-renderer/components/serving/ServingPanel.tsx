@@ -1,10 +1,12 @@
 import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { ServingEndpointInfo, ServingHistoryEntry, ServingRouteChange } from '../../../src-shared/api/serving-contract.js';
+import { predictionLogPattern, type ServingAccuracyData, type ServingEndpointInfo, type ServingHistoryEntry, type ServingRouteChange } from '../../../src-shared/api/serving-contract.js';
 import { useActions, useApp, useServing } from '../../app/context.js';
-import type { LiveSeries } from '../../state/serving-slice.js';
+import type { DriftCheck, LiveSeries } from '../../state/serving-slice.js';
+import { sortDriftColumns } from '../charts/drift-table.js';
 import { EChart } from '../charts/EChart.js';
 import { errorOption, latencyOption, rateOption, recentRate } from './serving-charts.js';
+import '../charts/charts.css';
 import './serving.css';
 
 /**
@@ -73,6 +75,8 @@ function EndpointCard({ endpoint }: { endpoint: ServingEndpointInfo }) {
   const serving = useServing();
   const live = useApp((s) => s.serving.live[endpoint.name]);
   const revealed = useApp((s) => s.serving.revealed[endpoint.name] === true);
+  const drift = useApp((s) => s.serving.drift[endpoint.name]);
+  const accuracy = useApp((s) => s.serving.accuracy[endpoint.name]);
   const { toggleServingToken, pushToast } = useActions();
   const copy = (text: string, what: string) =>
     void navigator.clipboard.writeText(text).then(
@@ -137,15 +141,25 @@ function EndpointCard({ endpoint }: { endpoint: ServingEndpointInfo }) {
             <p>
               Every request is logged (inputs, outputs, version, latency) as NDJSON: <code data-testid="serving-log-path">{endpoint.logPath}</code>
             </p>
-            <p className="hint">Read it with an ingest.json node (format NDJSON) and connect it to monitor.drift as the current table, with the training rows as reference.</p>
-            <button type="button" data-testid="serving-add-ingest" onClick={() => addIngest(endpoint.logPath ?? '')}>
-              Add ingest node for this log
-            </button>
+            <p className="hint">
+              Read the whole log (every segment, <code>predictions-*.jsonl</code>) with an ingest.json node and connect it to monitor.drift as the current table, with the training rows as
+              reference; or check it here against the training data of v{routing.primary}.
+            </p>
+            <div className="serving-controls">
+              <button type="button" data-testid="serving-add-ingest" onClick={() => addIngest(predictionLogPattern(endpoint.logPath ?? ''))}>
+                Add ingest node for this log
+              </button>
+              <button type="button" data-testid="serving-check-drift" onClick={() => void serving.checkDrift(endpoint.name)} disabled={drift?.state === 'loading'}>
+                {drift?.state === 'loading' ? 'Checking…' : 'Check drift'}
+              </button>
+            </div>
+            {drift && <TrafficDrift check={drift} />}
           </>
         ) : (
           <p className="hint">The prediction log starts with the first request.</p>
         )}
       </div>
+      <LiveAccuracy data={accuracy} onRefresh={() => void serving.loadAccuracy(endpoint.name)} />
     </section>
   );
 
@@ -244,6 +258,100 @@ function History({ entries }: { entries: readonly ServingHistoryEntry[] }) {
           </li>
         ))}
       </ol>
+    </div>
+  );
+}
+
+const num = (v: number | null | undefined): string => (v === null || v === undefined || !Number.isFinite(v) ? '–' : Number(v.toPrecision(4)).toString());
+
+/** The last drift check of the logged traffic: the dataset verdict, then each column, most drifted first. */
+function TrafficDrift({ check }: { check: DriftCheck }) {
+  if (check.state === 'loading') return <p className="hint">Comparing the logged traffic with the training data…</p>;
+  if (check.state === 'error') {
+    return (
+      <p className="serving-error" role="alert" data-testid="serving-drift-error">
+        {check.message}
+      </p>
+    );
+  }
+  const { data } = check;
+  const { report } = data;
+  const columns = sortDriftColumns(report.columns, 'score', 'asc');
+  return (
+    <div className="serving-drift" data-testid="serving-drift">
+      <p className={report.datasetDrift ? 'serving-drift-summary drifted' : 'serving-drift-summary'} data-testid="serving-drift-summary">
+        <strong>{report.datasetDrift ? 'Dataset drift' : 'No dataset drift'}</strong>: {report.driftedColumns} of {report.columns.length} columns drifted (share {num(report.share)}, drift at{' '}
+        {num(report.driftShare)}). The newest {data.loggedRows} logged rows ({data.logFiles} log file{data.logFiles === 1 ? '' : 's'}) against the {report.rows.reference} training rows of v
+        {data.version}, checked {new Date(data.at).toLocaleTimeString()}.
+      </p>
+      {report.skipped.length > 0 && <p className="hint">Skipped: {report.skipped.map((s) => `${s.name} (${s.reason})`).join('; ')}</p>}
+      <div className="drift-table-wrap">
+        <table className="drift-table" data-testid="serving-drift-table">
+          <thead>
+            <tr>
+              <th scope="col">column</th>
+              <th scope="col">drifted</th>
+              <th scope="col">test</th>
+              <th scope="col" title="p-value (ks, chisquare, z: drifted below the threshold) or distance (drifted at or above it)">
+                score
+              </th>
+              <th scope="col">threshold</th>
+            </tr>
+          </thead>
+          <tbody>
+            {columns.map((c) => (
+              <tr key={c.name} data-testid="serving-drift-row" data-column={c.name} data-drifted={c.drifted ? 'yes' : 'no'}>
+                <th scope="row">{c.name}</th>
+                <td>{c.drifted ? <span className="verdict drifted">yes</span> : <span className="verdict ok">no</span>}</td>
+                <td>{c.method}</td>
+                <td className="num">{num(c.score)}</td>
+                <td className="num">{num(c.threshold)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}
+
+/** Live accuracy per version, from labels sent to POST /feedback. */
+function LiveAccuracy({ data, onRefresh }: { data: ServingAccuracyData | undefined; onRefresh: () => void }) {
+  const pct = (v: number | null) => (v === null ? '–' : `${(v * 100).toFixed(1)}%`);
+  return (
+    <div className="serving-accuracy">
+      <h4>
+        Live accuracy{' '}
+        <button type="button" onClick={onRefresh} data-testid="serving-refresh-accuracy">
+          Refresh
+        </button>
+      </h4>
+      {!data || data.versions.length === 0 ? (
+        <p className="hint">No label yet: send them to POST /feedback ({'{"id", "row", "label"}'}, the id of the prediction's answer).</p>
+      ) : (
+        <table className="drift-table" data-testid="serving-accuracy">
+          <thead>
+            <tr>
+              <th scope="col">version</th>
+              <th scope="col">labelled rows</th>
+              <th scope="col">accuracy</th>
+              <th scope="col">MAE</th>
+              <th scope="col">as shadow</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.versions.map((v) => (
+              <tr key={v.version} data-testid="serving-accuracy-row" data-version={v.version}>
+                <th scope="row">v{v.version}</th>
+                <td className="num">{v.labelled}</td>
+                <td className="num">{pct(v.accuracy)}</td>
+                <td className="num">{num(v.mae)}</td>
+                <td className="num">{v.shadowLabelled > 0 ? `${pct(v.shadowAccuracy)} of ${v.shadowLabelled}` : '–'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </div>
   );
 }
