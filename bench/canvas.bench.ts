@@ -135,19 +135,22 @@ interface Frames {
 /** Frame times (requestAnimationFrame) while `gesture` runs. */
 async function framesDuring(page: Page, gesture: () => Promise<void>): Promise<Frames> {
   await page.evaluate(() => {
-    const w = window as unknown as { benchFrames: number[]; benchStop: boolean };
+    // Each measurement's loop has its own id: the previous loop's last callback, still queued when
+    // this one starts, must not add its frames to this one's (that doubled the count).
+    const w = window as unknown as { benchFrames: number[]; benchLoop: number };
     w.benchFrames = [];
-    w.benchStop = false;
+    const id = (w.benchLoop = (w.benchLoop ?? 0) + 1);
     const tick = (t: number): void => {
+      if (w.benchLoop !== id) return;
       w.benchFrames.push(t);
-      if (!w.benchStop) requestAnimationFrame(tick);
+      requestAnimationFrame(tick);
     };
     requestAnimationFrame(tick);
   });
   await gesture();
   const frames = await page.evaluate(() => {
-    const w = window as unknown as { benchFrames: number[]; benchStop: boolean };
-    w.benchStop = true;
+    const w = window as unknown as { benchFrames: number[]; benchLoop: number };
+    w.benchLoop++;
     return w.benchFrames;
   });
   const gaps = frames.slice(1).map((t, i) => t - frames[i]!);

@@ -134,7 +134,10 @@ export function createUiSlice(set: SetState, _get: GetState): UiSlice {
     dismissToast: (id) => set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })),
     setConnection: (connection) => set({ connection }),
     setAppInfo: (appInfo) => set({ appInfo }),
-    setMeasured: (sizes) => set((s) => ({ measured: { ...s.measured, ...sizes } })),
+    // React Flow measures a node again each time it scrolls back into view: the same size must
+    // not make a new object, or the whole canvas re-renders and hands React Flow every node anew.
+    setMeasured: (sizes) =>
+      set((s) => (Object.entries(sizes).some(([id, z]) => !sameSize(s.measured[id], z)) ? { measured: { ...s.measured, ...sizes } } : s)),
     setAutosave: (patch) => set((s) => ({ autosave: { ...s.autosave, ...patch } })),
     setDragging: (positions) => set((s) => ({ dragging: { ...s.dragging, ...positions } })),
     endDrag: (ids) =>
@@ -144,4 +147,8 @@ export function createUiSlice(set: SetState, _get: GetState): UiSlice {
         return { dragging };
       }),
   };
+}
+
+function sameSize(a: Size | undefined, b: Size): boolean {
+  return a !== undefined && a.width === b.width && a.height === b.height;
 }
