@@ -10,7 +10,7 @@ import type { LineageStore } from '../lineage/lineage-store.js';
 import type { ArtifactRecord, MetricPoint, NodeRunDetail } from '../lineage/types.js';
 import { sha256 } from '../util/files.js';
 import { ancestorsOf } from './dag.js';
-import { StoredArtifact, TornArtifactError, artifactFileName, STEP_FORMAT, type MemoEntry, type StepRecord, type StepStore } from './store.js';
+import { StoredArtifact, TornArtifactError, artifactFileName, STEP_FORMAT, toRecord, type MemoEntry, type StepRecord, type StepStore } from './store.js';
 
 /**
  * Step mode (`plumb run FILE --only NODE --store STORE --run RUN`): one node of a pipeline in a
@@ -204,18 +204,6 @@ function registrationsOf(lineage: LineageStore, nodeRunId: number): NonNullable<
 
 function jsonMetric(m: MetricPoint): StepRecord['metrics'][number] {
   return { name: m.name, value: Number.isFinite(m.value) ? m.value : null, ...(m.step !== undefined ? { step: m.step } : {}) };
-}
-
-function toRecord(a: StoredArtifact, path: string): ArtifactRecord {
-  return {
-    hash: a.hash,
-    kind: a.kind,
-    path,
-    bytes: a.bytes,
-    ...(a.rows !== undefined ? { rows: a.rows } : {}),
-    ...(a.columns ? { columns: a.columns } : {}),
-    ...(a.meta ? { meta: a.meta } : {}),
-  };
 }
 
 /** An input as the store names it: store-relative for its artifacts, the read path for a source file. */

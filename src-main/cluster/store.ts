@@ -62,6 +62,19 @@ export const StoredArtifact = z.object({
 });
 export type StoredArtifact = z.infer<typeof StoredArtifact>;
 
+/** A stored artifact as the lineage store records it, at `path` (where it is read from here). */
+export function toRecord(a: StoredArtifact, path: string): ArtifactRecord {
+  return {
+    hash: a.hash,
+    kind: a.kind,
+    path,
+    bytes: a.bytes,
+    ...(a.rows !== undefined ? { rows: a.rows } : {}),
+    ...(a.columns ? { columns: a.columns } : {}),
+    ...(a.meta ? { meta: a.meta } : {}),
+  };
+}
+
 const Metric = z.object({ name: z.string(), value: z.number().nullable(), step: z.number().int().optional() });
 
 /** A cache key's outputs, and the metrics of the step that made them (a cached step reports those). */

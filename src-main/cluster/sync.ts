@@ -9,7 +9,7 @@ import type { ArtifactStore } from '../engine/artifact-store.js';
 import type { LineageStore } from '../lineage/lineage-store.js';
 import type { ArtifactRecord, EnvironmentInfo } from '../lineage/types.js';
 import { sha256 } from '../util/files.js';
-import { StoreError, type RunEnd, type StepRecord, type StepStore, type StoredArtifact } from './store.js';
+import { StoreError, toRecord, type RunEnd, type StepRecord, type StepStore, type StoredArtifact } from './store.js';
 
 /**
  * `plumb sync`: imports a store's runs into the local lineage store, so a cluster run shows in
@@ -198,14 +198,3 @@ async function sameSize(path: string, bytes: number): Promise<boolean> {
   }
 }
 
-function toRecord(a: StoredArtifact, path: string): ArtifactRecord {
-  return {
-    hash: a.hash,
-    kind: a.kind,
-    path,
-    bytes: a.bytes,
-    ...(a.rows !== undefined ? { rows: a.rows } : {}),
-    ...(a.columns ? { columns: a.columns } : {}),
-    ...(a.meta ? { meta: a.meta } : {}),
-  };
-}
