@@ -149,3 +149,64 @@ test('right-click a node to run the pipeline up to it', async ({ page }) => {
   await expect(profile).not.toHaveText(/succeeded|running|queued/);
   if ((await profile.textContent())?.includes('cached')) await expect(profile).toHaveClass(/status-hint/);
 });
+
+/** React Flow's viewport transform: [x, y, zoom]. */
+async function viewport(page: Page): Promise<[number, number, number]> {
+  const t = await page.locator('.react-flow__viewport').evaluate((el) => (el as HTMLElement).style.transform);
+  const m = /translate\(([-\d.e]+)px, ([-\d.e]+)px\) scale\(([-\d.e]+)\)/.exec(t);
+  if (!m) throw new Error(`unexpected viewport transform: ${t}`);
+  return [Number(m[1]), Number(m[2]), Number(m[3])];
+}
+
+/** The grid layer's shift and cell: its marks must sit on the grid as the view moves. */
+async function gridState(page: Page): Promise<{ shiftX: number; shiftY: number; cell: number }> {
+  return page.locator('.canvas-grid-pattern').evaluate((el) => {
+    const style = (el as HTMLElement).style;
+    const m = /translate\(([-\d.e]+)px, ([-\d.e]+)px\)/.exec(style.transform);
+    return { shiftX: Number(m?.[1]), shiftY: Number(m?.[2]), cell: parseFloat(style.backgroundSize) };
+  });
+}
+
+test('dragging the empty canvas pans it with the grid; the overview map moves and zooms the view', async ({ page }) => {
+  await openApp(page);
+  const pane = (await page.locator('.react-flow__pane').boundingBox())!;
+  const before = await viewport(page);
+
+  // Pan by dragging an empty spot (above the two nodes): the view follows the pointer exactly, and the grid with it.
+  const start = { x: pane.x + pane.width / 2, y: pane.y + 40 };
+  await page.mouse.move(start.x, start.y);
+  await page.mouse.down();
+  await page.mouse.move(start.x + 120, start.y + 70, { steps: 12 });
+  await page.mouse.up();
+  const panned = await viewport(page);
+  expect(panned[0] - before[0]).toBeCloseTo(120, 0);
+  expect(panned[1] - before[1]).toBeCloseTo(70, 0);
+  const grid = await gridState(page);
+  expect(grid.cell).toBeCloseTo(20 * panned[2], 1);
+  // Dots sit mid-cell: the first one at x = shift - cell/2 must be on a multiple of the grid in flow units.
+  const dotFlowX = (grid.shiftX - grid.cell / 2 - panned[0]) / panned[2];
+  expect(Math.abs(dotFlowX / 20 - Math.round(dotFlowX / 20))).toBeLessThan(1e-3);
+
+  // A click on the map centres the view on that point of the pipeline; the zoom stays.
+  const map = page.getByTestId('canvas-minimap');
+  await expect(map).toBeVisible();
+  const box = (await map.boundingBox())!;
+  await page.mouse.click(box.x + 8, box.y + 8);
+  const jumped = await viewport(page);
+  expect(jumped[2]).toBeCloseTo(panned[2], 5);
+  expect(Math.hypot(jumped[0] - panned[0], jumped[1] - panned[1])).toBeGreaterThan(20);
+  // Clicking the map's centre brings the pipeline back to about where the fitted view had it.
+  await page.keyboard.press('f');
+  await page.waitForTimeout(300);
+  const fitted = await viewport(page);
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  const back = await viewport(page);
+  expect(Math.abs(back[0] - fitted[0])).toBeLessThan(pane.width / 4);
+  expect(Math.abs(back[1] - fitted[1])).toBeLessThan(pane.height / 4);
+
+  // The wheel over the map zooms the canvas, not the page.
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.wheel(0, -300);
+  await expect.poll(async () => (await viewport(page))[2]).toBeGreaterThan(back[2] * 1.2);
+  await page.screenshot({ path: join(ROOT, 'test-results', 'canvas-minimap.png') });
+});

@@ -1,9 +1,6 @@
 import {
-  Background,
-  BackgroundVariant,
   ControlButton,
   Controls,
-  MiniMap,
   ReactFlow,
   SelectionMode,
   useReactFlow,
@@ -20,6 +17,8 @@ import { isTypingTarget } from '../../commands/keyboard.js';
 import { selectDiff } from '../../state/diff-slice.js';
 import type { XY } from '../../state/document-ops.js';
 import { CATEGORY_COLORS } from '../theme.js';
+import { CanvasGrid } from './CanvasGrid.js';
+import { CanvasMiniMap } from './CanvasMiniMap.js';
 import { CanvasMenu, type CanvasMenuState } from './CanvasMenu.js';
 import { ConnectionHint } from './ConnectionHint.js';
 import { diffEdges, ghostNodes } from './diff-flow.js';
@@ -146,6 +145,7 @@ export function Canvas() {
       onDrop={handlers.onDrop}
       onPointerMove={(e: PointerEvent) => (pointer.current = { x: e.clientX, y: e.clientY })}
       onPointerLeave={() => (pointer.current = null)}
+      onPointerDown={capturePanPointer}
     >
       <ReactFlow<CanvasFlowNode, PlumbFlowEdge>
         // Remounting on each load makes fitView apply to the newly opened pipeline.
@@ -181,18 +181,13 @@ export function Canvas() {
         minZoom={0.2}
         maxZoom={2}
       >
-        <Background
-          variant={snapToGrid ? BackgroundVariant.Lines : BackgroundVariant.Dots}
-          gap={GRID}
-          size={1.2}
-          color="var(--canvas-grid, #c5cad3)"
-        />
+        <CanvasGrid gap={GRID} lines={snapToGrid} />
         <Controls showInteractive={false}>
           <CommandControl command="edit.autoLayout" symbol="⇶" />
           <CommandControl command="edit.addNote" symbol="✎" />
           <CommandControl command="view.snapToGrid" symbol="#" pressed={snapToGrid} />
         </Controls>
-        <MiniMap pannable zoomable nodeColor={minimapColor} style={{ width: 150, height: 100 }} />
+        <CanvasMiniMap nodeColor={minimapColor} />
         <ConnectionHint />
         <DetailLevel frame={frame} />
       </ReactFlow>
@@ -228,6 +223,18 @@ function CommandControl({ command, symbol, pressed }: { command: string; symbol:
       <span aria-hidden="true">{symbol}</span>
     </ControlButton>
   );
+}
+
+/**
+ * A drag on the empty canvas keeps its pointer: the browser then hands every move straight to
+ * the pane instead of hit-testing the wires and nodes under the cursor first, a few milliseconds
+ * a move on a big pipeline. React Flow captures the pointer itself for the selection box.
+ */
+function capturePanPointer(e: PointerEvent): void {
+  const target = e.target;
+  if ((e.button === 0 || e.button === 1) && target instanceof Element && target.classList.contains('react-flow__pane')) {
+    target.setPointerCapture(e.pointerId);
+  }
 }
 
 /** Below this zoom the small print of nodes (ports' names, type, timings) is too small to read. */

@@ -61,7 +61,7 @@ describe('geometry before measuring', () => {
     const checks: PipelineNode = { id: 'checks', type: 'validate.expectations', typeVersion: 1, position: { x: 0, y: 0 }, params: {} };
     const [estimated] = toFlowNodes([checks], none, {}, {});
     // Chromium measured this node at 210 x 170 with handles at these offsets (e2e fixture run).
-    expect(estimated!.measured).toEqual({ width: 210, height: 170.5 });
+    expect(estimated!.measured).toEqual({ width: 210, height: 170 });
     expect(estimated!.handles?.map((h) => [h.id, h.type, h.x, h.y])).toEqual([
       ['in', 'target', -4.5, 53.5],
       ['out', 'source', 203.5, 75.5],

@@ -1,0 +1,182 @@
+import { Panel, useReactFlow, useStoreApi, type InternalNode, type Node, type ReactFlowState } from '@xyflow/react';
+import { useEffect, useRef, type PointerEvent } from 'react';
+import {
+  contains,
+  flowToMap,
+  mapFrame,
+  mapToFlow,
+  unionRect,
+  visibleFlowRect,
+  type MapFrame,
+  type Rect,
+} from './minimap-geometry.js';
+
+const WIDTH = 150;
+const HEIGHT = 100;
+
+interface Grab {
+  readonly frame: MapFrame;
+  /** Where in the view rectangle it was taken, from its centre: a drag moves the view by its edge, not its middle. */
+  readonly dx: number;
+  readonly dy: number;
+}
+
+/**
+ * The overview of the whole pipeline in the corner: every node in its category's colour and the
+ * part on screen. Drawn on a canvas from React Flow's store, at most once a frame and without a
+ * React render, so panning or dragging a 500-node pipeline does not re-render 500 map nodes per
+ * mouse move as React Flow's SVG MiniMap does. Click or drag to move the view there; the wheel zooms.
+ */
+export function CanvasMiniMap({ nodeColor }: { nodeColor: (node: Node) => string }) {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const store = useStoreApi();
+  const { setCenter, getViewport } = useReactFlow();
+  const frame = useRef<MapFrame | null>(null);
+  const grab = useRef<Grab | null>(null);
+
+  useEffect(() => {
+    const element = canvas.current;
+    if (!element) return;
+    let pending = 0;
+    const redraw = () => {
+      pending = 0;
+      frame.current = drawMap(element, store.getState(), nodeColor);
+    };
+    const schedule = () => {
+      if (!pending) pending = requestAnimationFrame(redraw);
+    };
+    redraw();
+    const unsubscribe = store.subscribe((s, prev) => {
+      if (s.nodeLookup !== prev.nodeLookup || s.transform !== prev.transform || s.width !== prev.width || s.height !== prev.height || s.nodes !== prev.nodes) {
+        schedule();
+      }
+    });
+    // The colours come from the theme: redraw when the system switches it.
+    const theme = window.matchMedia('(prefers-color-scheme: dark)');
+    theme.addEventListener('change', schedule);
+    return () => {
+      unsubscribe();
+      theme.removeEventListener('change', schedule);
+      if (pending) cancelAnimationFrame(pending);
+    };
+  }, [store, nodeColor]);
+
+  // React's wheel listeners are passive; a zoom must stop the page from scrolling.
+  useEffect(() => {
+    const element = canvas.current;
+    if (!element) return;
+    const onWheel = (e: WheelEvent) => {
+      e.preventDefault();
+      const { x, y, zoom } = getViewport();
+      const { width, height, minZoom, maxZoom } = store.getState();
+      const next = clamp(zoom * Math.pow(2, -e.deltaY * 0.002), minZoom, maxZoom);
+      // Zoom about the middle of the canvas, as the zoom buttons do.
+      const centre = { x: (width / 2 - x) / zoom, y: (height / 2 - y) / zoom };
+      void setCenter(centre.x, centre.y, { zoom: next });
+    };
+    element.addEventListener('wheel', onWheel, { passive: false });
+    return () => element.removeEventListener('wheel', onWheel);
+  }, [getViewport, setCenter, store]);
+
+  const moveTo = (e: PointerEvent<HTMLCanvasElement>, g: Grab) => {
+    const box = e.currentTarget.getBoundingClientRect();
+    const p = mapToFlow(g.frame, e.clientX - box.left, e.clientY - box.top);
+    void setCenter(p.x - g.dx, p.y - g.dy, { zoom: getViewport().zoom });
+  };
+  const onPointerDown = (e: PointerEvent<HTMLCanvasElement>) => {
+    if (e.button !== 0 || !frame.current) return;
+    e.currentTarget.setPointerCapture(e.pointerId);
+    const box = e.currentTarget.getBoundingClientRect();
+    const p = mapToFlow(frame.current, e.clientX - box.left, e.clientY - box.top);
+    const { transform, width, height } = store.getState();
+    const view = visibleFlowRect(transform, width, height);
+    const inside = contains(view, p);
+    // The map's scale stays as it was while dragging, though the view it frames moves.
+    grab.current = {
+      frame: frame.current,
+      dx: inside ? p.x - (view.x + view.width / 2) : 0,
+      dy: inside ? p.y - (view.y + view.height / 2) : 0,
+    };
+    moveTo(e, grab.current);
+  };
+  const onPointerMove = (e: PointerEvent<HTMLCanvasElement>) => {
+    if (grab.current) moveTo(e, grab.current);
+  };
+  const release = () => {
+    grab.current = null;
+  };
+
+  return (
+    <Panel position="bottom-right" className="canvas-minimap-panel">
+      <canvas
+        ref={canvas}
+        className="canvas-minimap"
+        data-testid="canvas-minimap"
+        title="Overview: click or drag to move the view, scroll to zoom"
+        aria-label="Overview of the pipeline"
+        role="img"
+        onPointerDown={onPointerDown}
+        onPointerMove={onPointerMove}
+        onPointerUp={release}
+        onPointerCancel={release}
+      />
+    </Panel>
+  );
+}
+
+/** Draws the map and returns how it is framed, for turning clicks back into flow positions. */
+function drawMap(element: HTMLCanvasElement, s: ReactFlowState, nodeColor: (node: Node) => string): MapFrame {
+  const ratio = window.devicePixelRatio || 1;
+  if (element.width !== WIDTH * ratio) {
+    element.width = WIDTH * ratio;
+    element.height = HEIGHT * ratio;
+  }
+  const view = visibleFlowRect(s.transform, s.width || 1, s.height || 1);
+  let content: Rect | null = null;
+  const shown: InternalNode[] = [];
+  for (const node of s.nodeLookup.values()) {
+    if (node.hidden) continue;
+    shown.push(node);
+    content = unionRect(content, nodeRect(node));
+  }
+  const frame = mapFrame(unionRect(content, view), { width: WIDTH, height: HEIGHT });
+  const ctx = element.getContext('2d');
+  if (!ctx) return frame;
+  const colours = getComputedStyle(element);
+  const colour = (name: string, fallback: string) => colours.getPropertyValue(name).trim() || fallback;
+
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  ctx.clearRect(0, 0, WIDTH, HEIGHT);
+  ctx.fillStyle = colour('--minimap-bg', '#ffffff');
+  ctx.fillRect(0, 0, WIDTH, HEIGHT);
+  for (const node of shown) {
+    const r = flowToMap(frame, nodeRect(node));
+    ctx.fillStyle = nodeColor(node);
+    ctx.fillRect(r.x, r.y, Math.max(1, r.width), Math.max(1, r.height));
+    if (node.selected) {
+      ctx.strokeStyle = colour('--accent', '#2563eb');
+      ctx.lineWidth = 1.5;
+      ctx.strokeRect(r.x, r.y, Math.max(1, r.width), Math.max(1, r.height));
+    }
+  }
+  // Everything off screen is dimmed; the view's rectangle stays clear and outlined.
+  const v = flowToMap(frame, view);
+  ctx.beginPath();
+  ctx.rect(0, 0, WIDTH, HEIGHT);
+  ctx.rect(v.x, v.y, v.width, v.height);
+  ctx.fillStyle = colour('--minimap-mask', 'rgb(240 240 240 / 60%)');
+  ctx.fill('evenodd');
+  ctx.strokeStyle = colour('--minimap-view', '#9aa3af');
+  ctx.lineWidth = 1;
+  ctx.strokeRect(v.x + 0.5, v.y + 0.5, v.width - 1, v.height - 1);
+  return frame;
+}
+
+function nodeRect(node: InternalNode): Rect {
+  const { x, y } = node.internals.positionAbsolute;
+  return { x, y, width: node.measured.width ?? node.width ?? 0, height: node.measured.height ?? node.height ?? 0 };
+}
+
+function clamp(x: number, lo: number, hi: number): number {
+  return Math.min(hi, Math.max(lo, x));
+}
