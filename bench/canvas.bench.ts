@@ -41,7 +41,8 @@ export async function benchCanvas(): Promise<void> {
   const first = join(dir, 'big.plumb');
   const second = join(dir, 'big-again.plumb');
   await writeFile(first, toCanonicalJson(big));
-  await writeFile(second, toCanonicalJson(renamedNodes(big, 'm')));
+  const again = renamedNodes(big, 'm');
+  await writeFile(second, toCanonicalJson(again));
 
   const server = await startServer(first, join(dir, 'home'));
   const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
@@ -54,10 +55,14 @@ export async function benchCanvas(): Promise<void> {
     const estimates = await estimateMisses(page, big);
     const openMs = await openThroughDialog(page, second);
     const idle = await framesDuring(page, async () => page.waitForTimeout(GESTURE_MS));
+    const fittedZoom = await currentZoom(page);
     const panning = await framesDuring(page, () => panCanvas(page));
     const target = await nodeInView(page);
     const drag = await framesDuring(page, () => dragNode(page, target));
     const keys = await keystrokes(page, target);
+    const zoom = await zoomTowards(page, await nodeInView(page, target), 1);
+    const estimatesClose = await estimateMisses(page, again);
+    const panningClose = await framesDuring(page, () => panCanvas(page));
     const bare = await bareKeystrokes(await browser.newPage({ viewport: { width: 1280, height: 800 } }));
 
     console.log(`pipeline: ${NODES} nodes, ${EDGES} edges; viewport 1280x800; Chromium ${browser.version()}`);
@@ -65,9 +70,17 @@ export async function benchCanvas(): Promise<void> {
     console.log('|---|---|---|---|');
     console.log(`| first load: page, app and pipeline rendered | ${round(loadMs, 0)} ms | | |`);
     console.log(`| open from the Open dialog until every node and edge is drawn | ${round(openMs, 0)} ms | < ${TARGET.openMs} ms | ${verdict(openMs < TARGET.openMs)} |`);
-    console.log(`| drawn nodes whose size differs from the canvas's estimate (each costs a re-measure and a document update when it scrolls into view) | ${estimates.missed} of ${estimates.drawn} | 0 | ${verdict(estimates.missed === 0)} |`);
+    const missed = estimates.missed + estimatesClose.missed;
+    console.log(
+      `| drawn nodes whose size differs from the canvas's estimate, zoomed out and at ${Math.round(zoom * 100)}% (each costs a re-measure and a document update when it scrolls into view) | ${missed} of ${estimates.drawn + estimatesClose.drawn} | 0 | ${verdict(missed === 0)} |`,
+    );
     console.log(`| idle page (reference) | ${round(idle.fps)} fps | | |`);
-    for (const [name, f] of [['panning', panning], ['dragging a node', drag]] as const) {
+    const rows = [
+      [`panning the fitted view (${Math.round(fittedZoom * 100)}% zoom, the lowest; ${estimates.drawn} nodes on screen)`, panning],
+      ['dragging a node', drag],
+      [`panning at ${Math.round(zoom * 100)}% zoom (${estimatesClose.drawn} nodes on screen)`, panningClose],
+    ] as const;
+    for (const [name, f] of rows) {
       console.log(
         `| ${name} | ${round(f.fps)} fps (p95 frame ${round(f.p95)} ms, worst ${round(f.worst)} ms) | >= ${TARGET.fps} fps | ${verdict(f.fps >= TARGET.fps)} |`,
       );
@@ -142,7 +155,10 @@ async function estimateMisses(page: Page, doc: PipelineDocument): Promise<{ draw
     const node = types.get(drawn.id);
     const spec = node && catalogue.get(node.type, node.typeVersion);
     const estimate = spec && estimatedGeometry(spec).measured;
-    if (!estimate || estimate.width !== drawn.width || estimate.height !== drawn.height) missed++;
+    if (!estimate || estimate.width !== drawn.width || estimate.height !== drawn.height) {
+      missed++;
+      if (process.env.BENCH_VERBOSE) console.log(`estimate missed: ${drawn.id} drawn ${drawn.width}x${drawn.height}, estimated ${estimate?.width}x${estimate?.height}`);
+    }
   }
   return { drawn: sizes.length, missed };
 }
@@ -179,6 +195,23 @@ async function framesDuring(page: Page, gesture: () => Promise<void>): Promise<F
   return { fps: ((frames.length - 1) * 1000) / span, p95: quantile(gaps, 0.95), worst: Math.max(...gaps) };
 }
 
+function currentZoom(page: Page): Promise<number> {
+  return page.evaluate(() => Number(/scale\(([\d.]+)\)/.exec(document.querySelector<HTMLElement>('.react-flow__viewport')?.style.transform ?? '')?.[1] ?? NaN));
+}
+
+/** Zooms in with the wheel over node `id`, which stays under the pointer, until the zoom reaches `goal`. */
+async function zoomTowards(page: Page, id: string, goal: number): Promise<number> {
+  const box = await page.locator(`.react-flow__node[data-id="${id}"]`).boundingBox();
+  if (!box) throw new Error(`node ${id} is not on screen to zoom to`);
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  for (let i = 0; i < 40 && (await currentZoom(page)) < goal * 0.95; i++) {
+    await page.mouse.wheel(0, -60);
+    await page.waitForTimeout(50);
+  }
+  await page.waitForTimeout(300);
+  return currentZoom(page);
+}
+
 /** Mouse moves for GESTURE_MS, a few pixels each, as a hand on a mouse would. */
 async function sweep(page: Page, x: number, y: number): Promise<void> {
   await page.mouse.move(x, y);
@@ -212,9 +245,9 @@ async function panCanvas(page: Page): Promise<void> {
   await sweep(page, point.x, point.y);
 }
 
-/** The node nearest the middle of the canvas, wholly on screen. */
-async function nodeInView(page: Page): Promise<string> {
-  const id = await page.evaluate(() => {
+/** The node nearest the middle of the canvas, wholly on screen (other than `except`). */
+async function nodeInView(page: Page, except?: string): Promise<string> {
+  const id = await page.evaluate((except) => {
     const pane = document.querySelector('.react-flow__pane')?.getBoundingClientRect();
     if (!pane) return null;
     const cx = (pane.left + pane.right) / 2;
@@ -224,10 +257,10 @@ async function nodeInView(page: Page): Promise<string> {
       const r = el.getBoundingClientRect();
       if (r.left < pane.left || r.right > pane.right || r.top < pane.top || r.bottom > pane.bottom) continue;
       const d = Math.hypot((r.left + r.right) / 2 - cx, (r.top + r.bottom) / 2 - cy);
-      if (el.dataset.id && (!best || d < best.d)) best = { id: el.dataset.id, d };
+      if (el.dataset.id && el.dataset.id !== except && (!best || d < best.d)) best = { id: el.dataset.id, d };
     }
     return best?.id ?? null;
-  });
+  }, except);
   if (!id) throw new Error('no node wholly on screen');
   return id;
 }

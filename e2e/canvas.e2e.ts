@@ -210,3 +210,32 @@ test('dragging the empty canvas pans it with the grid; the overview map moves an
   await expect.poll(async () => (await viewport(page))[2]).toBeGreaterThan(back[2] * 1.2);
   await page.screenshot({ path: join(ROOT, 'test-results', 'canvas-minimap.png') });
 });
+
+test('zoomed far out, nodes leave out their small print but keep their size and ports', async ({ page }) => {
+  await openApp(page);
+  const node = page.getByTestId('node-read_penguins');
+  const size = async () => {
+    const box = (await node.boundingBox())!;
+    const [, , zoom] = await viewport(page);
+    return { width: box.width / zoom, height: box.height / zoom, zoom };
+  };
+  const near = await size();
+  expect(near.zoom).toBeGreaterThanOrEqual(0.45);
+  await expect(node.locator('.port-name').first()).toBeVisible();
+
+  for (let i = 0; i < 12 && (await viewport(page))[2] >= 0.45; i++) {
+    await page.locator('.react-flow__controls-zoomout').click();
+    await page.waitForTimeout(100);
+  }
+  await page.waitForTimeout(300);
+  const far = await size();
+  expect(far.zoom).toBeLessThan(0.45);
+  await expect(node.locator('.port-name')).toHaveCount(0);
+  await expect(node.getByTestId('port-out-out')).toBeAttached();
+  expect(far.width).toBeCloseTo(near.width, 0);
+  expect(far.height).toBeCloseTo(near.height, 0);
+  // The wire still meets the ports, and the names come back when zoomed in again.
+  await expect(page.locator('.react-flow__edge')).toHaveCount(1);
+  await page.keyboard.press('f');
+  await expect(node.locator('.port-name').first()).toBeVisible();
+});

@@ -6,6 +6,7 @@ import {
   useReactFlow,
   useStore as useFlowStore,
   type Node,
+  type ReactFlowState,
 } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState, type MouseEvent as ReactMouseEvent, type PointerEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
@@ -20,6 +21,7 @@ import { CATEGORY_COLORS } from '../theme.js';
 import { CanvasGrid } from './CanvasGrid.js';
 import { CanvasMiniMap } from './CanvasMiniMap.js';
 import { CanvasMenu, type CanvasMenuState } from './CanvasMenu.js';
+import { LOW_DETAIL_ZOOM, LowDetail } from './detail-level.js';
 import { ConnectionHint } from './ConnectionHint.js';
 import { diffEdges, ghostNodes } from './diff-flow.js';
 import {
@@ -46,11 +48,21 @@ const SNAP_GRID: [number, number] = [GRID, GRID];
 const FIT_OPTIONS = { padding: 0.25, maxZoom: 1.2 };
 const MULTI_SELECT_KEYS = ['Meta', 'Control'];
 
+const selectLowDetail = (s: ReactFlowState): boolean => s.transform[2] < LOW_DETAIL_ZOOM;
+
+/** A node's colour on the overview map, kept per data object: the map redraws every frame of a pan. */
+const mapColours = new WeakMap<object, string>();
+
 function minimapColor(n: Node): string {
   if (n.type === 'note') return 'rgb(234 179 8 / 45%)';
-  const data = n.data as { type: string; typeVersion: number };
-  const spec = catalogue.get(data.type, data.typeVersion);
-  return spec ? CATEGORY_COLORS[spec.category] : '#9aa3af';
+  let colour = mapColours.get(n.data);
+  if (!colour) {
+    const data = n.data as { type: string; typeVersion: number };
+    const spec = catalogue.get(data.type, data.typeVersion);
+    colour = spec ? CATEGORY_COLORS[spec.category] : '#9aa3af';
+    mapColours.set(n.data, colour);
+  }
+  return colour;
 }
 
 export function Canvas() {
@@ -135,6 +147,12 @@ export function Canvas() {
   // of being repainted each frame; at rest it is repainted crisp at the new zoom.
   const onMoveStart = useCallback(() => frame.current?.classList.add('moving'), []);
   const onMoveEnd = useCallback(() => frame.current?.classList.remove('moving'), []);
+  // Re-renders the canvas only when the zoom crosses the level, not on every zoom step.
+  const lowDetail = useFlowStore(selectLowDetail);
+  // A class set by hand, as `moving` is: a className from React would drop that one mid-gesture.
+  useEffect(() => {
+    frame.current?.classList.toggle('low-detail', lowDetail);
+  }, [lowDetail]);
 
   return (
     <div
@@ -147,6 +165,7 @@ export function Canvas() {
       onPointerLeave={() => (pointer.current = null)}
       onPointerDown={capturePanPointer}
     >
+      <LowDetail.Provider value={lowDetail}>
       <ReactFlow<CanvasFlowNode, PlumbFlowEdge>
         // Remounting on each load makes fitView apply to the newly opened pipeline.
         key={loadCount}
@@ -189,8 +208,8 @@ export function Canvas() {
         </Controls>
         <CanvasMiniMap nodeColor={minimapColor} />
         <ConnectionHint />
-        <DetailLevel frame={frame} />
       </ReactFlow>
+      </LowDetail.Provider>
       {docNodes.length === 0 && (docNotes ?? []).length === 0 && (
         <div className="canvas-empty">
           <p>An empty pipeline.</p>
@@ -235,21 +254,6 @@ function capturePanPointer(e: PointerEvent): void {
   if ((e.button === 0 || e.button === 1) && target instanceof Element && target.classList.contains('react-flow__pane')) {
     target.setPointerCapture(e.pointerId);
   }
-}
-
-/** Below this zoom the small print of nodes (ports' names, type, timings) is too small to read. */
-const LOW_DETAIL_ZOOM = 0.45;
-
-/**
- * Marks the canvas `low-detail` when zoomed far out, so CSS stops painting text nobody can
- * read there. A class on the frame, not a prop: no node re-renders when the level changes.
- */
-function DetailLevel({ frame }: { frame: React.RefObject<HTMLDivElement | null> }) {
-  const low = useFlowStore((s) => s.transform[2] < LOW_DETAIL_ZOOM);
-  useEffect(() => {
-    frame.current?.classList.toggle('low-detail', low);
-  }, [frame, low]);
-  return null;
 }
 
 /** Lets view commands (fit, zoom, paste at the pointer) reach this canvas. */

@@ -38,12 +38,18 @@ export function CanvasMiniMap({ nodeColor }: { nodeColor: (node: Node) => string
     const element = canvas.current;
     if (!element) return;
     let pending = 0;
+    // Read once, and again when the theme changes: reading them per frame forced a style pass each time.
+    let colours = themeColours(element);
     const redraw = () => {
       pending = 0;
-      frame.current = drawMap(element, store.getState(), nodeColor);
+      frame.current = drawMap(element, store.getState(), nodeColor, colours);
     };
     const schedule = () => {
       if (!pending) pending = requestAnimationFrame(redraw);
+    };
+    const onTheme = () => {
+      colours = themeColours(element);
+      schedule();
     };
     redraw();
     const unsubscribe = store.subscribe((s, prev) => {
@@ -51,12 +57,11 @@ export function CanvasMiniMap({ nodeColor }: { nodeColor: (node: Node) => string
         schedule();
       }
     });
-    // The colours come from the theme: redraw when the system switches it.
     const theme = window.matchMedia('(prefers-color-scheme: dark)');
-    theme.addEventListener('change', schedule);
+    theme.addEventListener('change', onTheme);
     return () => {
       unsubscribe();
-      theme.removeEventListener('change', schedule);
+      theme.removeEventListener('change', onTheme);
       if (pending) cancelAnimationFrame(pending);
     };
   }, [store, nodeColor]);
@@ -124,8 +129,26 @@ export function CanvasMiniMap({ nodeColor }: { nodeColor: (node: Node) => string
   );
 }
 
+interface Colours {
+  readonly background: string;
+  readonly mask: string;
+  readonly view: string;
+  readonly selected: string;
+}
+
+function themeColours(element: HTMLElement): Colours {
+  const style = getComputedStyle(element);
+  const read = (name: string, fallback: string) => style.getPropertyValue(name).trim() || fallback;
+  return {
+    background: read('--minimap-bg', '#ffffff'),
+    mask: read('--minimap-mask', 'rgb(240 240 240 / 60%)'),
+    view: read('--minimap-view', '#9aa3af'),
+    selected: read('--accent', '#2563eb'),
+  };
+}
+
 /** Draws the map and returns how it is framed, for turning clicks back into flow positions. */
-function drawMap(element: HTMLCanvasElement, s: ReactFlowState, nodeColor: (node: Node) => string): MapFrame {
+function drawMap(element: HTMLCanvasElement, s: ReactFlowState, nodeColor: (node: Node) => string, colours: Colours): MapFrame {
   const ratio = window.devicePixelRatio || 1;
   if (element.width !== WIDTH * ratio) {
     element.width = WIDTH * ratio;
@@ -133,30 +156,30 @@ function drawMap(element: HTMLCanvasElement, s: ReactFlowState, nodeColor: (node
   }
   const view = visibleFlowRect(s.transform, s.width || 1, s.height || 1);
   let content: Rect | null = null;
-  const shown: InternalNode[] = [];
+  const shown: { node: InternalNode; rect: Rect }[] = [];
   for (const node of s.nodeLookup.values()) {
     if (node.hidden) continue;
-    shown.push(node);
-    content = unionRect(content, nodeRect(node));
+    const rect = nodeRect(node);
+    shown.push({ node, rect });
+    content = unionRect(content, rect);
   }
   const frame = mapFrame(unionRect(content, view), { width: WIDTH, height: HEIGHT });
   const ctx = element.getContext('2d');
   if (!ctx) return frame;
-  const colours = getComputedStyle(element);
-  const colour = (name: string, fallback: string) => colours.getPropertyValue(name).trim() || fallback;
 
   ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-  ctx.clearRect(0, 0, WIDTH, HEIGHT);
-  ctx.fillStyle = colour('--minimap-bg', '#ffffff');
+  ctx.fillStyle = colours.background;
   ctx.fillRect(0, 0, WIDTH, HEIGHT);
-  for (const node of shown) {
-    const r = flowToMap(frame, nodeRect(node));
+  for (const { node, rect } of shown) {
+    const r = flowToMap(frame, rect);
+    const width = Math.max(1, r.width);
+    const height = Math.max(1, r.height);
     ctx.fillStyle = nodeColor(node);
-    ctx.fillRect(r.x, r.y, Math.max(1, r.width), Math.max(1, r.height));
+    ctx.fillRect(r.x, r.y, width, height);
     if (node.selected) {
-      ctx.strokeStyle = colour('--accent', '#2563eb');
+      ctx.strokeStyle = colours.selected;
       ctx.lineWidth = 1.5;
-      ctx.strokeRect(r.x, r.y, Math.max(1, r.width), Math.max(1, r.height));
+      ctx.strokeRect(r.x, r.y, width, height);
     }
   }
   // Everything off screen is dimmed; the view's rectangle stays clear and outlined.
@@ -164,9 +187,9 @@ function drawMap(element: HTMLCanvasElement, s: ReactFlowState, nodeColor: (node
   ctx.beginPath();
   ctx.rect(0, 0, WIDTH, HEIGHT);
   ctx.rect(v.x, v.y, v.width, v.height);
-  ctx.fillStyle = colour('--minimap-mask', 'rgb(240 240 240 / 60%)');
+  ctx.fillStyle = colours.mask;
   ctx.fill('evenodd');
-  ctx.strokeStyle = colour('--minimap-view', '#9aa3af');
+  ctx.strokeStyle = colours.view;
   ctx.lineWidth = 1;
   ctx.strokeRect(v.x + 0.5, v.y + 0.5, v.width - 1, v.height - 1);
   return frame;

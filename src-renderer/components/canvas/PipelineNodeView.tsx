@@ -1,5 +1,5 @@
 import { Handle, Position, type NodeProps } from '@xyflow/react';
-import { memo } from 'react';
+import { memo, useContext } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { catalogue } from '../../../nodes/index.js';
 import type { PortSpec } from '../../../src-shared/nodes/spec.js';
@@ -10,6 +10,7 @@ import { selectDisplayStatus, selectExplainEntry, selectNodeProblems } from '../
 import { CommentBadge } from '../review/ReviewComments.js';
 import { formatMs } from '../format.js';
 import { CATEGORY_COLORS, PORT_COLORS } from '../theme.js';
+import { LowDetail } from './detail-level.js';
 import { PORT_SHAPES } from './port-shapes.js';
 import type { PlumbFlowNode } from './flow.js';
 
@@ -24,6 +25,7 @@ function PipelineNodeViewImpl({ id, data, selected }: NodeProps<PlumbFlowNode>) 
   const errors = problems.filter((p) => p.severity === 'error');
   const warnings = problems.filter((p) => p.severity === 'warning');
   const accent = spec ? CATEGORY_COLORS[spec.category] : '#9aa3af';
+  const lowDetail = useContext(LowDetail);
 
   return (
     <div
@@ -63,10 +65,10 @@ function PipelineNodeViewImpl({ id, data, selected }: NodeProps<PlumbFlowNode>) 
       {spec && (
         <div className="pnode-ports">
           {spec.inputs.map((p) => (
-            <PortRow key={`in-${p.name}`} port={p} side="in" />
+            <PortRow key={`in-${p.name}`} port={p} side="in" lowDetail={lowDetail} />
           ))}
           {spec.outputs.map((p) => (
-            <PortRow key={`out-${p.name}`} port={p} side="out" />
+            <PortRow key={`out-${p.name}`} port={p} side="out" lowDetail={lowDetail} />
           ))}
         </div>
       )}
@@ -115,13 +117,13 @@ function badgeTitle(status: string, hint: boolean, reasons: readonly string[] | 
 /**
  * A port: its colour and its handle's shape both say the type (circle table, diamond model,
  * square report), so they stay apart for colour-blind users too; the full name and what it
- * carries show on hover.
+ * carries show on hover. Zoomed far out the row keeps its place and its handle but not its text.
  */
-function PortRow({ port, side }: { port: PortSpec; side: 'in' | 'out' }) {
+function PortRow({ port, side, lowDetail }: { port: PortSpec; side: 'in' | 'out'; lowDetail: boolean }) {
   const color = PORT_COLORS[port.type];
   const title = `${side === 'in' ? 'input' : 'output'} ${port.label ?? port.name} (${port.type})${port.description ? `: ${port.description}` : ''}`;
   return (
-    <div className={`pnode-port port-${side}`} title={title}>
+    <div className={`pnode-port port-${side}`} title={lowDetail ? undefined : title}>
       <Handle
         type={side === 'in' ? 'target' : 'source'}
         position={side === 'in' ? Position.Left : Position.Right}
@@ -131,10 +133,14 @@ function PortRow({ port, side }: { port: PortSpec; side: 'in' | 'out' }) {
         title={title}
         data-testid={`port-${side}-${port.name}`}
       />
-      <span className="port-name">{port.name}</span>
-      <span className="port-type" style={{ color }}>
-        {port.type}
-      </span>
+      {!lowDetail && (
+        <>
+          <span className="port-name">{port.name}</span>
+          <span className="port-type" style={{ color }}>
+            {port.type}
+          </span>
+        </>
+      )}
     </div>
   );
 }
