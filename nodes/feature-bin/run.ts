@@ -1,8 +1,7 @@
 import { quoteIdent, type SqlParams } from '../../src-main/data/duckdb.js';
-import { INPUT_RELATION, writeTable } from '../../src-main/data/tables.js';
+import { INPUT_RELATION, writeFittedTable } from '../../src-main/data/tables.js';
 import { NodeError, type NodeRunFn } from '../../src-main/engine/node-runner.js';
 import { dropTinyBins, linspace, quantileFractions, type BinColumnState, type BinState } from '../../src-shared/transforms/bin.js';
-import { fittedMeta } from '../../src-shared/transforms/common.js';
 import { featureBinSpec, planBin } from './spec.js';
 
 /**
@@ -66,17 +65,7 @@ export const runFeatureBin: NodeRunFn = async (ctx, inputs, params) => {
     return `(CASE WHEN ${col} IS NULL THEN NULL ${whens.join(' ')} ELSE ${c.n_bins - 1} END)::INTEGER AS ${col}`;
   });
 
-  ctx.progress(0.6, 'writing table');
-  const meta = fittedMeta(input.meta, {
-    type: featureBinSpec.type,
-    version: featureBinSpec.version,
-    node: ctx.nodeId,
-    params: { ...params },
-    state: { ...state },
-  });
-  const out = await writeTable(ctx, `SELECT ${select.join(', ')} FROM ${INPUT_RELATION}`, sqlParams, meta);
-  ctx.progress(1);
-  return { out };
+  return writeFittedTable(ctx, input, { spec: featureBinSpec, params, state }, select, sqlParams);
 };
 
 function finite(v: unknown, column: string): number {

@@ -1,7 +1,7 @@
 import { quoteIdent, type SqlParams } from '../../src-main/data/duckdb.js';
-import { INPUT_RELATION, writeTable } from '../../src-main/data/tables.js';
+import { INPUT_RELATION, writeFittedTable } from '../../src-main/data/tables.js';
 import { NodeError, type NodeRunFn } from '../../src-main/engine/node-runner.js';
-import { fittedMeta, isBooleanType, isNumericType } from '../../src-shared/transforms/common.js';
+import { isBooleanType, isNumericType } from '../../src-shared/transforms/common.js';
 import { infrequentIndices, onehotNames, type Category, type EncodeColumnState, type EncodeState } from '../../src-shared/transforms/encode.js';
 import { featureEncodeSpec, MAX_DISTINCT, MAX_ONEHOT_COLUMNS, planEncode } from './spec.js';
 
@@ -97,15 +97,5 @@ export const runFeatureEncode: NodeRunFn = async (ctx, inputs, params) => {
     }
   }
 
-  ctx.progress(0.7, 'writing table');
-  const meta = fittedMeta(input.meta, {
-    type: featureEncodeSpec.type,
-    version: featureEncodeSpec.version,
-    node: ctx.nodeId,
-    params: { ...params },
-    state: { ...state },
-  });
-  const out = await writeTable(ctx, `SELECT ${select.join(', ')} FROM ${INPUT_RELATION}`, sqlParams, meta);
-  ctx.progress(1);
-  return { out };
+  return writeFittedTable(ctx, input, { spec: featureEncodeSpec, params, state }, select, sqlParams, 0.7);
 };

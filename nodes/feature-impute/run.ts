@@ -1,7 +1,6 @@
 import { quoteIdent, type DuckSession, type SqlParams } from '../../src-main/data/duckdb.js';
-import { INPUT_RELATION, writeTable } from '../../src-main/data/tables.js';
+import { INPUT_RELATION, writeFittedTable } from '../../src-main/data/tables.js';
 import { NodeError, type NodeRunFn } from '../../src-main/engine/node-runner.js';
-import { fittedMeta } from '../../src-shared/transforms/common.js';
 import type { ImputeColumnState, ImputeState } from '../../src-shared/transforms/impute.js';
 import { featureImputeSpec, planImpute, type ImputePlanColumn } from './spec.js';
 
@@ -40,17 +39,7 @@ export const runFeatureImpute: NodeRunFn = async (ctx, inputs, params) => {
   });
   for (const c of state.columns) if (c.indicator) select.push(`(${quoteIdent(c.name)} IS NULL) AS ${quoteIdent(c.indicator)}`);
 
-  ctx.progress(0.6, 'writing table');
-  const meta = fittedMeta(input.meta, {
-    type: featureImputeSpec.type,
-    version: featureImputeSpec.version,
-    node: ctx.nodeId,
-    params: { ...params },
-    state: { ...state },
-  });
-  const out = await writeTable(ctx, `SELECT ${select.join(', ')} FROM ${INPUT_RELATION}`, sqlParams, meta);
-  ctx.progress(1);
-  return { out };
+  return writeFittedTable(ctx, input, { spec: featureImputeSpec, params, state }, select, sqlParams);
 };
 
 /** scikit-learn's `statistics_`: one value per column, from SQL aggregates. */

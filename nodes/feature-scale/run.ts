@@ -1,7 +1,6 @@
 import { quoteIdent, type SqlParams } from '../../src-main/data/duckdb.js';
-import { INPUT_RELATION, writeTable } from '../../src-main/data/tables.js';
+import { INPUT_RELATION, writeFittedTable } from '../../src-main/data/tables.js';
 import { NodeError, type NodeRunFn } from '../../src-main/engine/node-runner.js';
-import { fittedMeta } from '../../src-shared/transforms/common.js';
 import type { ScaleColumnState, ScaleState } from '../../src-shared/transforms/scale.js';
 import { featureScaleSpec, planScale } from './spec.js';
 
@@ -106,17 +105,7 @@ export const runFeatureScale: NodeRunFn = async (ctx, inputs, params) => {
     return `(${expr})::DOUBLE AS ${col}`;
   });
 
-  ctx.progress(0.6, 'writing table');
-  const meta = fittedMeta(input.meta, {
-    type: featureScaleSpec.type,
-    version: featureScaleSpec.version,
-    node: ctx.nodeId,
-    params: { ...params },
-    state: { ...state },
-  });
-  const out = await writeTable(ctx, `SELECT ${select.join(', ')} FROM ${INPUT_RELATION}`, sqlParams, meta);
-  ctx.progress(1);
-  return { out };
+  return writeFittedTable(ctx, input, { spec: featureScaleSpec, params, state }, select, sqlParams);
 };
 
 /** A fitted statistic as a finite number, or an error naming the column. */

@@ -1,7 +1,6 @@
 import { quoteIdent, type SqlParams } from '../../src-main/data/duckdb.js';
-import { INPUT_RELATION, writeTable } from '../../src-main/data/tables.js';
+import { INPUT_RELATION, writeFittedTable } from '../../src-main/data/tables.js';
 import { NodeError, type NodeRunFn, type RunContext } from '../../src-main/engine/node-runner.js';
-import { fittedMeta } from '../../src-shared/transforms/common.js';
 import {
   scipyBrent,
   SPACING_1,
@@ -66,17 +65,7 @@ export const runFeatureTransform: NodeRunFn = async (ctx, inputs, params) => {
     return `(${expr})::DOUBLE AS ${col}`;
   });
 
-  ctx.progress(0.8, 'writing table');
-  const meta = fittedMeta(input.meta, {
-    type: featureTransformSpec.type,
-    version: featureTransformSpec.version,
-    node: ctx.nodeId,
-    params: { ...params },
-    state: { ...state },
-  });
-  const out = await writeTable(ctx, `SELECT ${select.join(', ')} FROM ${INPUT_RELATION}`, sqlParams, meta);
-  ctx.progress(1);
-  return { out };
+  return writeFittedTable(ctx, input, { spec: featureTransformSpec, params, state }, select, sqlParams, 0.8);
 };
 
 /**

@@ -1,5 +1,6 @@
 import type { ColumnSchema } from '../../src-shared/nodes/spec.js';
 import type { ArtifactDraft, RunContext } from '../engine/node-runner.js';
+import { fittedMeta } from '../../src-shared/transforms/common.js';
 import type { ArtifactMeta } from '../lineage/types.js';
 import { quoteOwnPath, type SqlParams } from './duckdb.js';
 
@@ -32,3 +33,32 @@ export async function parquetShape(ctx: RunContext, file: string): Promise<{ row
 
 /** The input table as a relation to select from: `FROM read_parquet($in)` with `{ in: path }`. */
 export const INPUT_RELATION = 'read_parquet($in)';
+
+/**
+ * How every fitted row-wise feature node ends: the projection `columns` of its input written as
+ * the output table, whose metadata is the input's chain plus this step (what predict replays).
+ */
+export async function writeFittedTable(
+  ctx: RunContext,
+  input: { readonly meta?: Readonly<Record<string, unknown>> },
+  step: {
+    readonly spec: { readonly type: string; readonly version: number };
+    readonly params: Readonly<Record<string, unknown>>;
+    readonly state: object;
+  },
+  columns: readonly string[],
+  sqlParams: SqlParams,
+  progressAt = 0.6,
+): Promise<{ out: Extract<ArtifactDraft, { kind: 'table' }> }> {
+  ctx.progress(progressAt, 'writing table');
+  const meta = fittedMeta(input.meta, {
+    type: step.spec.type,
+    version: step.spec.version,
+    node: ctx.nodeId,
+    params: { ...step.params },
+    state: { ...step.state },
+  });
+  const out = await writeTable(ctx, `SELECT ${columns.join(', ')} FROM ${INPUT_RELATION}`, sqlParams, meta);
+  ctx.progress(1);
+  return { out };
+}
