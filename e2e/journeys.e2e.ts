@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openPipeline as openFile } from './helpers.js';
 
@@ -376,7 +376,11 @@ test.describe('editing and running, the rest of the issue', () => {
     ]);
     await openFile(page, file);
     // Saving the opened document writes its canonical form: the "before" state to come back to.
+    const raw = readFileSync(file, 'utf8');
     await saveAs(page, file);
+    // The path shown was this file's already, so saveAs cannot tell the write is done: wait for
+    // the canonical form (version 2, a final newline) to be on disk.
+    await expect.poll(() => readFileSync(file, 'utf8')).not.toBe(raw);
     const before = readFileSync(file, 'utf8');
 
     await page.getByTestId('node-model').click();
@@ -387,14 +391,18 @@ test.describe('editing and running, the rest of the issue', () => {
     await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });
     for (let i = 0; i < 10; i++) await page.keyboard.press('Control+z');
     await expect(page.getByTestId('dirty-marker')).toHaveCount(0);
-    await page.getByTestId('command-file.save').click();
-    expect(readFileSync(file, 'utf8')).toBe(before);
+    // Written to a new file (a Save of a clean document writes nothing): byte for byte the saved one.
+    const undone = join(work(), 'journeys', 'ten-edits-undone.plumb');
+    rmSync(undone, { force: true });
+    await saveAs(page, undone);
+    await expect.poll(() => existsSync(undone)).toBe(true);
+    expect(readFileSync(undone, 'utf8')).toBe(before);
 
     for (let i = 0; i < 10; i++) await page.keyboard.press('Control+Shift+z');
     await expect(page.getByTestId('document-name')).toHaveValue(after.name);
     await page.getByTestId('command-file.save').click();
     await expect(page.getByTestId('dirty-marker')).toHaveCount(0);
-    const redone = JSON.parse(readFileSync(file, 'utf8'));
+    const redone = JSON.parse(readFileSync(undone, 'utf8'));
     expect(redone.name).toBe('Ten edits later');
     expect(redone.nodes.find((n: { id: string }) => n.id === 'model').params).toMatchObject({ max_iter: 105, C: 0.4 });
   });
