@@ -352,7 +352,8 @@ test.describe('the churn pipeline, built by hand', () => {
     await page.goto(url());
     await openFile(page, file);
     await expect(page.getByTestId('dirty-marker')).toHaveCount(0);
-    // The reopened document written anew (Save As: a Save of a clean document writes nothing) is the same bytes.
+    // The reopened document written to a new file, waited for (a read right after clicking Save could
+    // see the previous, identical bytes): the same bytes.
     const again = join(work(), 'journeys', 'churn-again.plumb');
     rmSync(again, { force: true });
     await saveAs(page, again);
@@ -395,7 +396,8 @@ test.describe('editing and running, the rest of the issue', () => {
     await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });
     for (let i = 0; i < 10; i++) await page.keyboard.press('Control+z');
     await expect(page.getByTestId('dirty-marker')).toHaveCount(0);
-    // Written to a new file (a Save of a clean document writes nothing): byte for byte the saved one.
+    // Written to a new file whose arrival the test can wait for (reading right after clicking Save
+    // could read the previous bytes, which equal the expected ones): byte for byte the saved one.
     const undone = join(work(), 'journeys', 'ten-edits-undone.plumb');
     rmSync(undone, { force: true });
     await saveAs(page, undone);
