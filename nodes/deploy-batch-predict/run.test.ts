@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DuckDatabase, type DuckSession } from '../../src-main/data/duckdb.js';
-import { finalNodeEvents, openTestEngine, testEdge, testNode, type TestEngine } from '../../src-main/test-nodes/test-engine.js';
+import { openNodeTestBed, type NodeTestBed } from '../../src-main/test-nodes/node-test-bed.js';
+import { finalNodeEvents, testEdge, testNode } from '../../src-main/test-nodes/test-engine.js';
 import type { PipelineDocument } from '../../src-shared/pipeline/document.js';
 import { parsePipelineText } from '../../src-shared/pipeline/load.js';
 
@@ -12,14 +12,10 @@ import { parsePipelineText } from '../../src-shared/pipeline/load.js';
  */
 const EXAMPLE = join(import.meta.dirname, '../../examples/telco-churn-model.plumb');
 
-let t: TestEngine;
-let duck: DuckDatabase;
-let db: DuckSession;
+let bed: NodeTestBed;
 let doc: PipelineDocument;
 beforeAll(async () => {
-  t = await openTestEngine();
-  duck = await DuckDatabase.open({ threads: 1 });
-  db = await duck.session();
+  bed = await openNodeTestBed('plumb-batch-predict-');
   const loaded = parsePipelineText(await readFile(EXAMPLE, 'utf8'));
   if (!loaded.ok) throw new Error(loaded.reason);
   const base = loaded.document;
@@ -44,20 +40,17 @@ beforeAll(async () => {
   };
 }, 60_000);
 afterAll(async () => {
-  db.close();
-  duck.dispose();
-  await t.dispose();
+  await bed?.dispose();
 });
 
-const rowsOf = (path: string) =>
-  db.objects('SELECT * EXCLUDE (file_row_number) FROM read_parquet($p, file_row_number = true) ORDER BY file_row_number', { p: path });
+const rowsOf = (path: string) => bed.readRows(path);
 
 describe('deploy.batch_predict', () => {
   it('predicts every test row in chunks, with the trained model and with its ONNX export alike', async () => {
-    const { outcome, events } = await t.run(doc);
+    const { outcome, events } = await bed.engine.run(doc);
     const finals = finalNodeEvents(events);
     expect(outcome.status, [...finals.values()].map((e) => e.error).filter(Boolean).join('; ')).toBe('succeeded');
-    const run = t.lineage.getRun(outcome.runId)!;
+    const run = bed.engine.lineage.getRun(outcome.runId)!;
     const out = (node: string, port: string) => run.nodeRuns.find((n) => n.nodeId === node)!.outputs.find((o) => o.port === port)!;
 
     const test = out('split', 'test');

@@ -2,10 +2,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ArtifactRecord } from '../../src-main/lineage/types.js';
-import { openNodeTestBed, type NodeTestBed } from '../../src-main/test-nodes/node-test-bed.js';
+import { openNodeTestBed, type FittedStep, type NodeTestBed } from '../../src-main/test-nodes/node-test-bed.js';
 import type { FreshRun } from '../../src-main/test-nodes/test-engine.js';
-import { chainOf, type ChainStep, type TableMeta } from '../../src-shared/nodes/chain.js';
 import { applyEncode, type EncodeState } from '../../src-shared/transforms/encode.js';
 import { featureEncodeSpec } from './spec.js';
 
@@ -15,7 +13,6 @@ const PENGUINS = join(ROOT, 'samples', 'penguins.csv');
 const TELCO = join(ROOT, 'samples', 'telco_churn.csv');
 const TITANIC = join(ROOT, 'samples', 'titanic.csv');
 
-type Row = Record<string, unknown>;
 let bed: NodeTestBed;
 let data: string;
 
@@ -28,28 +25,15 @@ afterAll(async () => {
   await bed?.dispose();
 });
 
-const readRows = (path: string): Promise<Row[]> => bed.readRows(path);
-
 const run = (csv: string, params: Record<string, unknown>): Promise<FreshRun> => bed.runAfterCsv(csv, 'feature.encode', params, 'enc');
 
-interface Fitted {
-  readonly input: ArtifactRecord;
-  readonly output: ArtifactRecord;
-  readonly inRows: Row[];
-  readonly outRows: Row[];
-  readonly step: ChainStep;
+interface Fitted extends FittedStep {
   readonly state: EncodeState;
 }
 
 async function encode(csv: string, params: Record<string, unknown>): Promise<Fitted> {
-  const record = await run(csv, params);
-  const node = record.nodes.get('enc');
-  expect(node?.error).toBeUndefined();
-  expect(node?.status).toBe('succeeded');
-  const input = record.nodes.get('read')!.outputs.out;
-  const output = node!.outputs.out;
-  const [step] = chainOf(output.meta as TableMeta);
-  return { input, output, inRows: await readRows(input.path), outRows: await readRows(output.path), step, state: step.state as unknown as EncodeState };
+  const fitted = await bed.fitAfterCsv(csv, 'feature.encode', params, 'enc');
+  return { ...fitted, state: fitted.step.state as unknown as EncodeState };
 }
 
 async function encodeFails(csv: string, params: Record<string, unknown>): Promise<string> {

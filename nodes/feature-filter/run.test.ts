@@ -1,14 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DuckDatabase, type DuckSession } from '../../src-main/data/duckdb.js';
-import type { ArtifactRecord } from '../../src-main/lineage/types.js';
-import { openTestEngine, type FreshRun, type TestEngine } from '../../src-main/test-nodes/test-engine.js';
+import { openNodeTestBed, succeededOutputs, type NodeTestBed } from '../../src-main/test-nodes/node-test-bed.js';
+import { testDocument, testEdge, testNode, type FreshRun } from '../../src-main/test-nodes/test-engine.js';
 import { withDefaults } from '../../src-shared/nodes/spec.js';
 import { checkGraph } from '../../src-shared/pipeline/graph-checks.js';
-import type { PipelineDocument, PipelineEdge, PipelineNode } from '../../src-shared/pipeline/document.js';
 import { catalogue } from '../index.js';
 import { featureFilterSpec } from './spec.js';
 
@@ -21,46 +17,20 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const sample = (name: string) => join(ROOT, 'samples', name);
 
 type Row = Record<string, unknown>;
-let home: string;
-let engine: TestEngine;
-let duck: DuckDatabase;
-let db: DuckSession;
+let bed: NodeTestBed;
 
 beforeAll(async () => {
-  home = await mkdtemp(join(tmpdir(), 'plumb-filter-'));
-  engine = await openTestEngine({ home: join(home, 'state') });
-  duck = await DuckDatabase.open({ threads: 1 });
-  db = await duck.session();
+  bed = await openNodeTestBed('plumb-filter-');
 });
 
 afterAll(async () => {
-  db?.close();
-  duck?.dispose();
-  await engine?.dispose();
-  if (home) await rm(home, { recursive: true, force: true });
+  await bed?.dispose();
 });
 
-let y = 0;
-const node = (id: string, type: string, params: Record<string, unknown> = {}): PipelineNode => ({ id, type, typeVersion: 1, position: { x: 0, y: (y += 80) }, params });
-const edge = (from: string, to: string, fromPort = 'out', toPort = 'in'): PipelineEdge => ({ id: `${from}.${fromPort}->${to}`, from: { node: from, port: fromPort }, to: { node: to, port: toPort } });
-const doc = (nodes: PipelineNode[], edges: PipelineEdge[]): PipelineDocument => ({ format: 'plumb.pipeline', version: 2, id: 'filter-test', name: 'filter test', description: '', nodes, edges });
-const filter = (id: string, from: string, expression: string) => ({ node: node(id, 'feature.filter', { expression }), edge: edge(from, id) });
-
-function outputs(record: FreshRun, id: string): Record<string, ArtifactRecord> {
-  const n = record.nodes.get(id);
-  expect(n?.error, `${id} error`).toBeUndefined();
-  expect(n?.status, id).toBe('succeeded');
-  return n!.outputs;
-}
-
-function logsOf(record: FreshRun, id: string): string[] {
-  return engine.lineage.getRun(record.runId)!.nodeRuns.find((n) => n.nodeId === id)!.logs.map((l) => `${l.level}: ${l.message}`);
-}
+const filter = (id: string, from: string, expression: string) => ({ node: testNode(id, 'feature.filter', { expression }), edge: testEdge(from, id, 'in') });
 
 /** The rows of a table artifact, in file order. */
-async function rows(path: string, where = 'true'): Promise<Row[]> {
-  return db.objects(`SELECT * EXCLUDE (file_row_number) FROM read_parquet($p, file_row_number = true) WHERE ${where} ORDER BY file_row_number`, { p: path });
-}
+const rows = (path: string, where = 'true'): Promise<Row[]> => bed.readRows(path, { where });
 
 describe('feature.filter on the samples', () => {
   let record: FreshRun;
@@ -75,26 +45,26 @@ describe('feature.filter on the samples', () => {
       filter('after_select', 'selected', 'senior_citizen'),
       filter('nothing', 'penguins', 'false'),
     ];
-    record = await engine.runFresh(
-      doc(
+    record = await bed.engine.runFresh(
+      testDocument(
         [
-          node('telco', 'ingest.csv', { path: sample('telco_churn.csv') }),
-          node('titanic', 'ingest.csv', { path: sample('titanic.csv') }),
-          node('penguins', 'ingest.csv', { path: sample('penguins.csv') }),
-          node('selected', 'feature.select', { cast: ['senior_citizen:BOOLEAN'] }),
+          testNode('telco', 'ingest.csv', { path: sample('telco_churn.csv') }),
+          testNode('titanic', 'ingest.csv', { path: sample('titanic.csv') }),
+          testNode('penguins', 'ingest.csv', { path: sample('penguins.csv') }),
+          testNode('selected', 'feature.select', { cast: ['senior_citizen:BOOLEAN'] }),
           ...parts.map((p) => p.node),
         ],
-        [edge('telco', 'selected'), ...parts.map((p) => p.edge)],
+        [testEdge('telco', 'selected', 'in'), ...parts.map((p) => p.edge)],
       ),
-      home,
+      bed.home,
     );
     expect(record.status).toBe('succeeded');
   });
 
   /** Checks out/rejected against the same condition in hand-written SQL over the input. */
   async function expectSplit(id: string, input: string, sql: string): Promise<{ kept: number; removed: number }> {
-    const source = outputs(record, input).out;
-    const { out, rejected } = outputs(record, id);
+    const source = succeededOutputs(record, input).out;
+    const { out, rejected } = succeededOutputs(record, id);
     expect(await rows(out.path)).toEqual(await rows(source.path, `(${sql}) IS TRUE`));
     expect(await rows(rejected.path)).toEqual(await rows(source.path, `(${sql}) IS NOT TRUE`));
     // Nothing dropped: the two outputs add up to the input, and keep its columns.
@@ -107,16 +77,16 @@ describe('feature.filter on the samples', () => {
   it("telco: contract = 'Month-to-month' and tenure < 12 keeps 1908 of 7043 rows, in order", async () => {
     const split = await expectSplit('month_to_month', 'telco', "contract = 'Month-to-month' AND tenure < 12");
     expect(split).toEqual({ kept: 1908, removed: 7043 - 1908 });
-    expect(logsOf(record, 'month_to_month')).toContain('info: kept 1908 of 7043 rows; removed 5135');
-    const metrics = engine.lineage.getRun(record.runId)!.nodeRuns.find((n) => n.nodeId === 'month_to_month')!.metrics;
+    expect(bed.logsOf(record, 'month_to_month')).toContain('info: kept 1908 of 7043 rows; removed 5135');
+    const metrics = bed.engine.lineage.getRun(record.runId)!.nodeRuns.find((n) => n.nodeId === 'month_to_month')!.metrics;
     expect(Object.fromEntries(metrics.map((m) => [m.name, m.value]))).toEqual({ rows_in: 7043, rows_kept: 1908, rows_removed: 5135 });
   });
 
   it('telco: a null condition (11 missing total_charges) removes the row, and the log says so', async () => {
     const split = await expectSplit('big_spenders', 'telco', 'total_charges > 100');
-    const nulls = await rows(outputs(record, 'big_spenders').rejected.path, 'total_charges IS NULL');
+    const nulls = await rows(succeededOutputs(record, 'big_spenders').rejected.path, 'total_charges IS NULL');
     expect(nulls).toHaveLength(11);
-    expect(logsOf(record, 'big_spenders')).toContain(`info: kept ${split.kept} of 7043 rows; removed ${split.removed} (11 of them because the condition was null)`);
+    expect(bed.logsOf(record, 'big_spenders')).toContain(`info: kept ${split.kept} of 7043 rows; removed ${split.removed} (11 of them because the condition was null)`);
   });
 
   it('titanic: comparisons, in-lists and a bracketed column name with a dot', async () => {
@@ -129,7 +99,7 @@ describe('feature.filter on the samples', () => {
 
   it('penguins: and binds tighter than or; the 11 rows without sex are kept', async () => {
     const split = await expectSplit('adelie_or_unknown', 'penguins', "(species = 'Adelie' AND bill_length_mm > 40) OR sex IS NULL");
-    expect(await rows(outputs(record, 'adelie_or_unknown').out.path, 'sex IS NULL')).toHaveLength(11);
+    expect(await rows(succeededOutputs(record, 'adelie_or_unknown').out.path, 'sex IS NULL')).toHaveLength(11);
     expect(split.kept + split.removed).toBe(344);
   });
 
@@ -139,23 +109,23 @@ describe('feature.filter on the samples', () => {
   });
 
   it('passes the preprocessing chain through unchanged on both outputs', async () => {
-    const selected = outputs(record, 'selected').out;
-    const { out, rejected } = outputs(record, 'after_select');
+    const selected = succeededOutputs(record, 'selected').out;
+    const { out, rejected } = succeededOutputs(record, 'after_select');
     expect(selected.meta).toMatchObject({ chain: [{ type: 'feature.select', node: 'selected' }] });
     expect(out.meta).toEqual(selected.meta);
     expect(rejected.meta).toEqual(selected.meta);
-    const telco = outputs(record, 'telco').out;
-    expect(outputs(record, 'month_to_month').out.meta).toEqual(telco.meta);
+    const telco = succeededOutputs(record, 'telco').out;
+    expect(succeededOutputs(record, 'month_to_month').out.meta).toEqual(telco.meta);
   });
 
   it('its schema inferred before the run is the schema it wrote', () => {
-    const telco = outputs(record, 'telco').out;
+    const telco = succeededOutputs(record, 'telco').out;
     const inferred = featureFilterSpec.inferSchema!(
       { in: { kind: 'table', columns: telco.columns! } },
       withDefaults(featureFilterSpec, { expression: "contract = 'Month-to-month' and tenure < 12" }),
     );
     expect(inferred.problems).toEqual([]);
-    const { out, rejected } = outputs(record, 'month_to_month');
+    const { out, rejected } = succeededOutputs(record, 'month_to_month');
     expect(inferred.outputs).toEqual({ out: { kind: 'table', columns: out.columns }, rejected: { kind: 'table', columns: rejected.columns } });
   });
 });
@@ -168,14 +138,14 @@ describe('feature.filter errors', () => {
       filter('overflow', 'telco', 'tenure * 4000000000000000 * 4000 > 0'),
       filter('zero', 'telco', 'total_charges / tenure > 100'),
     ];
-    const record = await engine.runFresh(doc([node('telco', 'ingest.csv', { path: sample('telco_churn.csv') }), ...parts.map((p) => p.node)], parts.map((p) => p.edge)), home);
+    const record = await bed.engine.runFresh(testDocument([testNode('telco', 'ingest.csv', { path: sample('telco_churn.csv') }), ...parts.map((p) => p.node)], parts.map((p) => p.edge)), bed.home);
     expect(record.status).toBe('failed');
     expect(record.nodes.get('typo')).toMatchObject({ status: 'failed', error: 'expression:1:33: unknown column "tenur" (did you mean "tenure"?)' });
     expect(record.nodes.get('number')).toMatchObject({ status: 'failed', error: expect.stringMatching(/^expression: the condition gives a number, not true\/false/) });
     expect(record.nodes.get('overflow')?.error).toMatch(/^expression: could not be computed: .*Overflow in multiplication of INT64/);
     // Division by zero is not a failure: the condition is null there, the row is removed, and a warning counts it.
     expect(record.nodes.get('zero')?.status).toBe('succeeded');
-    expect(logsOf(record, 'zero')).toContain(
+    expect(bed.logsOf(record, 'zero')).toContain(
       'warn: 11 rows: division by zero in "total_charges / tenure" (expression:1:1); the condition is null there, so those rows are removed',
     );
   });
@@ -183,14 +153,14 @@ describe('feature.filter errors', () => {
   it('reports bad references in checkGraph, before any run, on the node and its param', () => {
     const parts = [
       // The rejected port of ingest.csv has a known schema: its columns are checked.
-      { node: node('unknown_column', 'feature.filter', { expression: "lin > 3 and error_type = 'CAST'" }), edge: edge('read', 'unknown_column', 'rejected') },
-      { node: node('not_a_condition', 'feature.filter', { expression: 'line + 1' }), edge: edge('read', 'not_a_condition', 'rejected') },
+      { node: testNode('unknown_column', 'feature.filter', { expression: "lin > 3 and error_type = 'CAST'" }), edge: testEdge('read', 'unknown_column', 'in', 'rejected') },
+      { node: testNode('not_a_condition', 'feature.filter', { expression: 'line + 1' }), edge: testEdge('read', 'not_a_condition', 'in', 'rejected') },
       // The CSV's own columns are not known before it is read, but syntax and functions are checked.
       filter('syntax', 'read', 'tenure <'),
       filter('function', 'read', 'sqr(tenure) > 2'),
       filter('fine', 'read', "contract = 'Month-to-month'"),
     ];
-    const { problems } = checkGraph(doc([node('read', 'ingest.csv', { path: sample('telco_churn.csv') }), ...parts.map((p) => p.node)], parts.map((p) => p.edge)), catalogue);
+    const { problems } = checkGraph(testDocument([testNode('read', 'ingest.csv', { path: sample('telco_churn.csv') }), ...parts.map((p) => p.node)], parts.map((p) => p.edge)), catalogue);
     const found = problems.map((p) => [p.nodeId, p.code, p.field, p.message]);
     expect(found).toEqual([
       ['unknown_column', 'bad-reference', 'expression', 'expression:1:1: unknown column "lin" (did you mean "line"?)'],
@@ -201,7 +171,7 @@ describe('feature.filter errors', () => {
   });
 
   it('an empty expression is a missing required param', () => {
-    const { problems } = checkGraph(doc([node('read', 'ingest.csv', { path: sample('telco_churn.csv') }), node('f', 'feature.filter', {})], [edge('read', 'f')]), catalogue);
+    const { problems } = checkGraph(testDocument([testNode('read', 'ingest.csv', { path: sample('telco_churn.csv') }), testNode('f', 'feature.filter', {})], [testEdge('read', 'f', 'in')]), catalogue);
     expect(problems.map((p) => [p.nodeId, p.code, p.field])).toEqual([['f', 'bad-param', 'expression']]);
   });
 });

@@ -4,11 +4,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quoteOwnPath, type DuckSession } from '../../src-main/data/duckdb.js';
-import type { ArtifactRecord } from '../../src-main/lineage/types.js';
-import { openNodeTestBed, type NodeTestBed } from '../../src-main/test-nodes/node-test-bed.js';
-import type { FreshRun, TestEngine } from '../../src-main/test-nodes/test-engine.js';
-import { chainOf, type ChainStep, type TableMeta } from '../../src-shared/nodes/chain.js';
-import type { PipelineDocument, PipelineNode } from '../../src-shared/pipeline/document.js';
+import { openNodeTestBed, type FittedStep, type NodeTestBed } from '../../src-main/test-nodes/node-test-bed.js';
+import { testDocument, testEdge, testNode, type FreshRun, type TestEngine } from '../../src-main/test-nodes/test-engine.js';
+import { chainOf, type TableMeta } from '../../src-shared/nodes/chain.js';
 import { applyImpute, type ImputeState } from '../../src-shared/transforms/impute.js';
 import { applyScale, type ScaleState } from '../../src-shared/transforms/scale.js';
 import { featureImputeSpec } from './spec.js';
@@ -41,40 +39,18 @@ const readRows = (path: string): Promise<Row[]> => bed.readRows(path);
 
 /** ingest.csv, then the given steps in a line: ids s0, s1, ... */
 async function pipeline(csv: string, steps: { type: string; params: Record<string, unknown> }[]): Promise<FreshRun> {
-  const nodes: PipelineNode[] = [
-    { id: 'read', type: 'ingest.csv', typeVersion: 1, position: { x: 0, y: 0 }, params: { path: csv } },
-    ...steps.map((s, i) => ({ id: `s${i}`, type: s.type, typeVersion: 1, position: { x: 0, y: 100 * (i + 1) }, params: s.params })),
-  ];
-  const document: PipelineDocument = {
-    format: 'plumb.pipeline',
-    version: 2,
-    id: 'impute-test',
-    name: 'impute test',
-    description: '',
-    nodes,
-    edges: steps.map((_, i) => ({ id: `e${i}`, from: { node: i === 0 ? 'read' : `s${i - 1}`, port: 'out' }, to: { node: `s${i}`, port: 'in' } })),
-  };
-  return engine.runFresh(document, data);
+  const nodes = [testNode('read', 'ingest.csv', { path: csv }), ...steps.map((s, i) => testNode(`s${i}`, s.type, s.params))];
+  const edges = steps.map((_, i) => testEdge(i === 0 ? 'read' : `s${i - 1}`, `s${i}`, 'in'));
+  return engine.runFresh(testDocument(nodes, edges, 'impute-test'), data);
 }
 
-interface Fitted {
-  readonly input: ArtifactRecord;
-  readonly output: ArtifactRecord;
-  readonly inRows: Row[];
-  readonly outRows: Row[];
-  readonly step: ChainStep;
+interface Fitted extends FittedStep {
   readonly state: ImputeState;
 }
 
 async function impute(csv: string, params: Record<string, unknown>): Promise<Fitted> {
-  const record = await pipeline(csv, [{ type: 'feature.impute', params }]);
-  const node = record.nodes.get('s0');
-  expect(node?.error).toBeUndefined();
-  expect(node?.status).toBe('succeeded');
-  const input = record.nodes.get('read')!.outputs.out;
-  const output = node!.outputs.out;
-  const [step] = chainOf(output.meta as TableMeta);
-  return { input, output, inRows: await readRows(input.path), outRows: await readRows(output.path), step, state: step.state as unknown as ImputeState };
+  const fitted = await bed.fitAfterCsv(csv, 'feature.impute', params, 's0');
+  return { ...fitted, state: fitted.step.state as unknown as ImputeState };
 }
 
 async function imputeFails(csv: string, params: Record<string, unknown>): Promise<string> {

@@ -1,11 +1,10 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DuckDatabase, quoteOwnPath, type DuckSession } from '../../src-main/data/duckdb.js';
+import { quoteOwnPath } from '../../src-main/data/duckdb.js';
 import type { ArtifactRecord } from '../../src-main/lineage/types.js';
-import { openTestEngine, testDocument, testEdge, testNode, type FreshRun, type TestEngine } from '../../src-main/test-nodes/test-engine.js';
+import { openNodeTestBed, type NodeTestBed } from '../../src-main/test-nodes/node-test-bed.js';
+import { testDocument, testEdge, testNode, type FreshRun } from '../../src-main/test-nodes/test-engine.js';
 import type { ColumnSchema } from '../../src-shared/nodes/spec.js';
 import { withDefaults } from '../../src-shared/nodes/spec.js';
 import { featureJoinSpec, keyType, planJoin } from './spec.js';
@@ -19,27 +18,20 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TELCO = join(ROOT, 'samples', 'telco_churn.csv');
 const FLIGHTS = join(ROOT, 'test-fixtures', 'flights-100k.parquet');
 
-let home: string;
+let bed: NodeTestBed;
 let data: string;
-let engine: TestEngine;
-let duck: DuckDatabase;
-let reader: DuckSession;
 
 /** Writes `select` (our own SQL over our own files) to data/<name>.csv. */
 async function csv(name: string, select: string): Promise<void> {
-  await reader.run(`COPY (${select}) TO ${quoteOwnPath(join(data, `${name}.csv`))} (HEADER)`);
+  await bed.db.run(`COPY (${select}) TO ${quoteOwnPath(join(data, `${name}.csv`))} (HEADER)`);
 }
 const csvPath = (name: string) => quoteOwnPath(join(data, `${name}.csv`));
 
 const TELCO_LEFT = ['churn', 'female', 'senior_citizen', 'partner', 'dependents', 'tenure', 'phone_service', 'multiple_lines', 'internet_service', 'online_security'];
 
 beforeAll(async () => {
-  duck = await DuckDatabase.open();
-  reader = await duck.session();
-  home = await mkdtemp(join(tmpdir(), 'plumb-join-'));
-  data = join(home, 'data');
-  await mkdir(data);
-  engine = await openTestEngine({ home: join(home, 'state') });
+  bed = await openNodeTestBed('plumb-join-');
+  ({ data } = bed);
   // telco with a customer id (its line number), then split by columns in two files, the right
   // one in another row order.
   await csv('telco', `SELECT row_number() OVER () AS customer_id, * FROM read_csv(${quoteOwnPath(TELCO)})`);
@@ -49,10 +41,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  reader?.close();
-  duck?.dispose();
-  await engine?.dispose();
-  if (home) await rm(home, { recursive: true, force: true });
+  await bed?.dispose();
 });
 
 interface JoinResult {
@@ -77,7 +66,7 @@ async function runJoin(left: string, right: string, params: Record<string, unkno
   } else {
     edges.push(testEdge('l', 'join', 'left'));
   }
-  const record = await engine.runFresh(testDocument(nodes, edges), data);
+  const record = await bed.engine.runFresh(testDocument(nodes, edges), data);
   const node = record.nodes.get('join');
   const logs = record.events.flatMap((e) => (e.event === 'log' ? [{ level: e.level, message: e.message }] : []));
   return { record, status: node?.status, error: node?.error, out: node?.outputs.out as ArtifactRecord, logs };
@@ -86,11 +75,11 @@ async function runJoin(left: string, right: string, params: Record<string, unkno
 const messages = (r: JoinResult, level?: string) => r.logs.filter((l) => !level || l.level === level).map((l) => l.message);
 
 async function rows(a: ArtifactRecord, select = '*', order = ''): Promise<Record<string, unknown>[]> {
-  return reader.objects(`SELECT ${select} FROM read_parquet($p) ${order}`, { p: a.path });
+  return bed.db.objects(`SELECT ${select} FROM read_parquet($p) ${order}`, { p: a.path });
 }
 
 async function scalar(sql: string, params: Record<string, string>): Promise<number> {
-  const [row] = await reader.all(sql, params).then((r) => r.rows);
+  const [row] = await bed.db.all(sql, params).then((r) => r.rows);
   return Number(row[0]);
 }
 
@@ -99,7 +88,7 @@ describe('inner, left and full joins', () => {
     const r = await runJoin('telco_left', 'telco_right', { on: ['customer_id'] }, { fit: true });
     expect(r.error).toBeUndefined();
     expect(r.status).toBe('succeeded');
-    const whole = await engine.runFresh(testDocument([testNode('read', 'ingest.csv', { path: 'telco.csv' })], []), data);
+    const whole = await bed.engine.runFresh(testDocument([testNode('read', 'ingest.csv', { path: 'telco.csv' })], []), data);
     const original = whole.nodes.get('read')!.outputs.out;
     expect(r.out.rows).toBe(7043);
     expect(r.out.columns).toEqual(original.columns);

@@ -4,11 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quoteOwnPath, type DuckSession } from '../../src-main/data/duckdb.js';
-import type { ArtifactRecord } from '../../src-main/lineage/types.js';
-import { openNodeTestBed, type NodeTestBed } from '../../src-main/test-nodes/node-test-bed.js';
-import type { TestEngine } from '../../src-main/test-nodes/test-engine.js';
-import { chainOf, type ChainStep, type TableMeta } from '../../src-shared/nodes/chain.js';
-import type { PipelineDocument } from '../../src-shared/pipeline/document.js';
+import { openNodeTestBed, type FittedStep, type NodeTestBed } from '../../src-main/test-nodes/node-test-bed.js';
+import { chainOf, type TableMeta } from '../../src-shared/nodes/chain.js';
 import { applyScale, type ScaleState } from '../../src-shared/transforms/scale.js';
 import { featureScaleSpec } from './spec.js';
 
@@ -25,12 +22,11 @@ const HOLDOUT = join(ROOT, 'test-fixtures', 'reference', 'breast_cancer.holdout.
 type Row = Record<string, unknown>;
 let bed: NodeTestBed;
 let data: string;
-let engine: TestEngine;
 let db: DuckSession;
 
 beforeAll(async () => {
   bed = await openNodeTestBed('plumb-scale-');
-  ({ data, engine, db } = bed);
+  ({ data, db } = bed);
   // One thread: the row positions read below follow the file's order.
 });
 
@@ -38,56 +34,18 @@ afterAll(async () => {
   await bed?.dispose();
 });
 
-const readRows = (path: string): Promise<Row[]> => bed.readRows(path);
-
-interface Fitted {
-  readonly input: ArtifactRecord;
-  readonly output: ArtifactRecord;
-  readonly inRows: Row[];
-  readonly outRows: Row[];
-  readonly step: ChainStep;
+interface Fitted extends FittedStep {
   readonly state: ScaleState;
 }
 
 async function scale(csv: string, params: Record<string, unknown>): Promise<Fitted> {
-  const document: PipelineDocument = {
-    format: 'plumb.pipeline',
-    version: 2,
-    id: 'scale-test',
-    name: 'scale test',
-    description: '',
-    nodes: [
-      { id: 'read', type: 'ingest.csv', typeVersion: 1, position: { x: 0, y: 0 }, params: { path: csv } },
-      { id: 'scale', type: 'feature.scale', typeVersion: 1, position: { x: 0, y: 100 }, params },
-    ],
-    edges: [{ id: 'e1', from: { node: 'read', port: 'out' }, to: { node: 'scale', port: 'in' } }],
-  };
-  const record = await engine.runFresh(document, data);
-  const node = record.nodes.get('scale');
-  expect(node?.error).toBeUndefined();
-  expect(node?.status).toBe('succeeded');
-  const input = record.nodes.get('read')!.outputs.out;
-  const output = node!.outputs.out;
-  const chain = chainOf(output.meta as TableMeta);
-  expect(chain).toHaveLength(1);
-  const step = chain[0];
-  return { input, output, inRows: await readRows(input.path), outRows: await readRows(output.path), step, state: step.state as unknown as ScaleState };
+  const fitted = await bed.fitAfterCsv(csv, 'feature.scale', params, 'scale');
+  expect(chainOf(fitted.output.meta as TableMeta)).toHaveLength(1);
+  return { ...fitted, state: fitted.step.state as unknown as ScaleState };
 }
 
 async function scaleFails(csv: string, params: Record<string, unknown>): Promise<string> {
-  const document: PipelineDocument = {
-    format: 'plumb.pipeline',
-    version: 2,
-    id: 'scale-test',
-    name: 'scale test',
-    description: '',
-    nodes: [
-      { id: 'read', type: 'ingest.csv', typeVersion: 1, position: { x: 0, y: 0 }, params: { path: csv } },
-      { id: 'scale', type: 'feature.scale', typeVersion: 1, position: { x: 0, y: 100 }, params },
-    ],
-    edges: [{ id: 'e1', from: { node: 'read', port: 'out' }, to: { node: 'scale', port: 'in' } }],
-  };
-  const record = await engine.runFresh(document, data);
+  const record = await bed.runAfterCsv(csv, 'feature.scale', params, 'scale');
   expect(record.nodes.get('scale')?.status).toBe('failed');
   return record.nodes.get('scale')?.error ?? '';
 }

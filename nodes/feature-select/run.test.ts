@@ -1,15 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DuckDatabase, type DuckSession } from '../../src-main/data/duckdb.js';
-import type { ArtifactRecord } from '../../src-main/lineage/types.js';
-import { openTestEngine, type FreshRun, type TestEngine } from '../../src-main/test-nodes/test-engine.js';
+import { openNodeTestBed, succeededOutputs, type NodeTestBed } from '../../src-main/test-nodes/node-test-bed.js';
+import { testDocument, testEdge, testNode, type FreshRun } from '../../src-main/test-nodes/test-engine.js';
 import { chainOf, type TableMeta } from '../../src-shared/nodes/chain.js';
 import { withDefaults } from '../../src-shared/nodes/spec.js';
 import { checkGraph } from '../../src-shared/pipeline/graph-checks.js';
-import type { PipelineDocument, PipelineEdge, PipelineNode } from '../../src-shared/pipeline/document.js';
 import { catalogue } from '../index.js';
 import { castType, featureSelectSpec, parseCast, parseRename } from './spec.js';
 
@@ -21,51 +17,25 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const sample = (name: string) => join(ROOT, 'samples', name);
 
 type Row = Record<string, unknown>;
-let home: string;
-let engine: TestEngine;
-let duck: DuckDatabase;
-let db: DuckSession;
+let bed: NodeTestBed;
 
 beforeAll(async () => {
-  home = await mkdtemp(join(tmpdir(), 'plumb-select-'));
-  engine = await openTestEngine({ home: join(home, 'state') });
-  duck = await DuckDatabase.open({ threads: 1 });
-  db = await duck.session();
+  bed = await openNodeTestBed('plumb-select-');
 });
 
 afterAll(async () => {
-  db?.close();
-  duck?.dispose();
-  await engine?.dispose();
-  if (home) await rm(home, { recursive: true, force: true });
+  await bed?.dispose();
 });
 
-let y = 0;
-const node = (id: string, type: string, params: Record<string, unknown> = {}): PipelineNode => ({ id, type, typeVersion: 1, position: { x: 0, y: (y += 80) }, params });
-const edge = (from: string, to: string, fromPort = 'out'): PipelineEdge => ({ id: `${from}.${fromPort}->${to}`, from: { node: from, port: fromPort }, to: { node: to, port: 'in' } });
-const doc = (nodes: PipelineNode[], edges: PipelineEdge[]): PipelineDocument => ({ format: 'plumb.pipeline', version: 2, id: 'select-test', name: 'select test', description: '', nodes, edges });
-const select = (id: string, from: string, params: Record<string, unknown>) => ({ node: node(id, 'feature.select', params), edge: edge(from, id) });
+const select = (id: string, from: string, params: Record<string, unknown>) => ({ node: testNode(id, 'feature.select', params), edge: testEdge(from, id, 'in') });
 const sources = () => [
-  node('telco', 'ingest.csv', { path: sample('telco_churn.csv') }),
-  node('titanic', 'ingest.csv', { path: sample('titanic.csv') }),
-  node('penguins', 'ingest.csv', { path: sample('penguins.csv') }),
+  testNode('telco', 'ingest.csv', { path: sample('telco_churn.csv') }),
+  testNode('titanic', 'ingest.csv', { path: sample('titanic.csv') }),
+  testNode('penguins', 'ingest.csv', { path: sample('penguins.csv') }),
 ];
 
-function outputs(record: FreshRun, id: string): Record<string, ArtifactRecord> {
-  const n = record.nodes.get(id);
-  expect(n?.error, `${id} error`).toBeUndefined();
-  expect(n?.status, id).toBe('succeeded');
-  return n!.outputs;
-}
-
-function logsOf(record: FreshRun, id: string): string[] {
-  return engine.lineage.getRun(record.runId)!.nodeRuns.find((n) => n.nodeId === id)!.logs.map((l) => `${l.level}: ${l.message}`);
-}
-
 /** `SELECT <list>` over a table artifact, in file order. */
-async function rows(path: string, list = '* EXCLUDE (file_row_number)'): Promise<Row[]> {
-  return db.objects(`SELECT ${list} FROM read_parquet($p, file_row_number = true) ORDER BY file_row_number`, { p: path });
-}
+const rows = (path: string, list?: string): Promise<Row[]> => bed.readRows(path, { select: list });
 
 describe('feature.select on the samples', () => {
   let record: FreshRun;
@@ -81,12 +51,12 @@ describe('feature.select on the samples', () => {
 
   beforeAll(async () => {
     const parts = Object.entries(params).map(([id, p]) => select(id, inputOf[id], p));
-    record = await engine.runFresh(doc([...sources(), ...parts.map((p) => p.node)], parts.map((p) => p.edge)), home);
+    record = await bed.engine.runFresh(testDocument([...sources(), ...parts.map((p) => p.node)], parts.map((p) => p.edge)), bed.home);
     expect(record.status).toBe('succeeded');
   });
 
   it('telco: keeps columns in the order listed, renames and casts them', async () => {
-    const { out } = outputs(record, 'keep');
+    const { out } = succeededOutputs(record, 'keep');
     expect(out.rows).toBe(7043);
     expect(out.columns).toEqual([
       { name: 'churn', type: 'VARCHAR' },
@@ -94,23 +64,23 @@ describe('feature.select on the samples', () => {
       { name: 'contract', type: 'VARCHAR' },
       { name: 'charges', type: 'DOUBLE' },
     ]);
-    const telco = outputs(record, 'telco').out;
+    const telco = succeededOutputs(record, 'telco').out;
     expect(await rows(out.path)).toEqual(
       await rows(telco.path, 'CAST(churn AS VARCHAR) AS churn, CAST(tenure AS DOUBLE) AS tenure, contract, total_charges AS charges'),
     );
-    expect(logsOf(record, 'keep')).toEqual(['info: kept 4 of 20 columns, renamed 1, cast 2']);
+    expect(bed.logsOf(record, 'keep')).toEqual(['info: kept 4 of 20 columns, renamed 1, cast 2']);
   });
 
   it('telco: drop leaves the others in their order', () => {
-    const telco = outputs(record, 'telco').out;
-    expect(outputs(record, 'drop_some').out.columns).toEqual(telco.columns!.filter((c) => c.name !== 'female' && c.name !== 'partner'));
+    const telco = succeededOutputs(record, 'telco').out;
+    expect(succeededOutputs(record, 'drop_some').out.columns).toEqual(telco.columns!.filter((c) => c.name !== 'female' && c.name !== 'partner'));
   });
 
   it('telco: casts to whole numbers (rounding), booleans and decimals', async () => {
-    const { out } = outputs(record, 'casts');
+    const { out } = succeededOutputs(record, 'casts');
     const types = Object.fromEntries(out.columns!.map((c) => [c.name, c.type]));
     expect(types).toMatchObject({ monthly_charges: 'INTEGER', senior_citizen: 'BOOLEAN', paperless_billing: 'BOOLEAN', total_charges: 'DECIMAL(10,2)' });
-    const telco = outputs(record, 'telco').out;
+    const telco = succeededOutputs(record, 'telco').out;
     expect(await rows(out.path, 'monthly_charges, senior_citizen, paperless_billing')).toEqual(
       await rows(telco.path, 'CAST(monthly_charges AS INTEGER) AS monthly_charges, senior_citizen <> 0 AS senior_citizen, paperless_billing <> 0 AS paperless_billing'),
     );
@@ -119,7 +89,7 @@ describe('feature.select on the samples', () => {
   });
 
   it('telco: with onCastError null, values that do not convert become null and are counted', async () => {
-    const { out } = outputs(record, 'lenient');
+    const { out } = succeededOutputs(record, 'lenient');
     expect(out.columns).toEqual([
       { name: 'contract', type: 'DOUBLE' },
       { name: 'tenure', type: 'VARCHAR' },
@@ -127,53 +97,53 @@ describe('feature.select on the samples', () => {
     const values = await rows(out.path);
     expect(values.every((r) => r.contract === null)).toBe(true);
     expect(values[1].tenure).toBe('34');
-    expect(logsOf(record, 'lenient')).toEqual([
+    expect(bed.logsOf(record, 'lenient')).toEqual([
       'warn: cast column "contract" to DOUBLE: 7043 values do not convert, e.g. "Month-to-month" (row 1): made null',
       'info: kept 2 of 20 columns, cast 2',
     ]);
   });
 
   it('titanic: counts the tickets that are not numbers, names a dotted column in brackets', async () => {
-    const titanic = outputs(record, 'titanic').out;
+    const titanic = succeededOutputs(record, 'titanic').out;
     const [ref] = await rows(
       titanic.path,
       'count(*) FILTER (WHERE ticket IS NOT NULL AND TRY_CAST(ticket AS INTEGER) IS NULL) OVER () AS bad, first_value(ticket) OVER (ORDER BY CASE WHEN TRY_CAST(ticket AS INTEGER) IS NULL THEN file_row_number END NULLS LAST) AS example',
     );
     expect(Number(ref.bad)).toBeGreaterThan(100);
-    const { out } = outputs(record, 'tickets');
+    const { out } = succeededOutputs(record, 'tickets');
     expect(out.columns).toEqual([
       { name: 'name', type: 'VARCHAR' },
       { name: 'ticket', type: 'INTEGER' },
       { name: 'destination', type: 'VARCHAR' },
     ]);
     expect(await rows(out.path)).toEqual(await rows(titanic.path, 'name, TRY_CAST(ticket AS INTEGER) AS ticket, "home.dest" AS destination'));
-    expect(logsOf(record, 'tickets')[0]).toMatch(new RegExp(`^warn: cast column "ticket" to INTEGER: ${ref.bad} values do not convert, e\\.g\\. "${ref.example}" \\(row \\d+\\): made null$`));
+    expect(bed.logsOf(record, 'tickets')[0]).toMatch(new RegExp(`^warn: cast column "ticket" to INTEGER: ${ref.bad} values do not convert, e\\.g\\. "${ref.example}" \\(row \\d+\\): made null$`));
   });
 
   it('penguins: reorders, renames to a name with spaces and casts to text', async () => {
-    const { out } = outputs(record, 'reorder');
+    const { out } = succeededOutputs(record, 'reorder');
     expect(out.columns).toEqual([
       { name: 'sex', type: 'VARCHAR' },
       { name: 'species', type: 'VARCHAR' },
       { name: 'bill length (mm)', type: 'DOUBLE' },
       { name: 'year', type: 'VARCHAR' },
     ]);
-    const penguins = outputs(record, 'penguins').out;
+    const penguins = succeededOutputs(record, 'penguins').out;
     expect(await rows(out.path)).toEqual(await rows(penguins.path, 'sex, species, bill_length_mm AS "bill length (mm)", CAST(year AS VARCHAR) AS year'));
   });
 
   it('the schema inferred before the run is exactly the schema the run wrote', () => {
     for (const id of Object.keys(params)) {
-      const input = outputs(record, inputOf[id]).out;
+      const input = succeededOutputs(record, inputOf[id]).out;
       const inferred = featureSelectSpec.inferSchema!({ in: { kind: 'table', columns: input.columns! } }, withDefaults(featureSelectSpec, params[id]));
       expect(inferred.problems, id).toEqual([]);
-      expect(inferred.outputs, id).toEqual({ out: { kind: 'table', columns: outputs(record, id).out.columns } });
+      expect(inferred.outputs, id).toEqual({ out: { kind: 'table', columns: succeededOutputs(record, id).out.columns } });
     }
   });
 
   it('is a step of the preprocessing chain', () => {
-    const typeOf = (name: string) => outputs(record, 'telco').out.columns!.find((c) => c.name === name)!.type;
-    expect(chainOf(outputs(record, 'keep').out.meta as TableMeta)).toEqual([
+    const typeOf = (name: string) => succeededOutputs(record, 'telco').out.columns!.find((c) => c.name === name)!.type;
+    expect(chainOf(succeededOutputs(record, 'keep').out.meta as TableMeta)).toEqual([
       {
         type: 'feature.select',
         version: 1,
@@ -201,7 +171,7 @@ describe('feature.select errors', () => {
       select('tickets', 'titanic', { columns: ['ticket', 'name', 'sex', 'cabin'], cast: ['name:DATE', 'sex:BOOLEAN', 'cabin:INTEGER', 'ticket:INTEGER'] }),
       select('typo', 'telco', { columns: ['tenure', 'contrct'] }),
     ];
-    const record = await engine.runFresh(doc([...sources(), ...parts.map((p) => p.node)], parts.map((p) => p.edge)), home);
+    const record = await bed.engine.runFresh(testDocument([...sources(), ...parts.map((p) => p.node)], parts.map((p) => p.edge)), bed.home);
     expect(record.status).toBe('failed');
     expect(record.nodes.get('strict')?.error).toBe(
       'cannot cast column "contract" to DOUBLE: 7043 values do not convert, e.g. "Month-to-month" (row 1). Set "On cast error" to null to make such values null.',
@@ -214,19 +184,19 @@ describe('feature.select errors', () => {
 
   it('reports bad references and malformed entries in checkGraph before any run', () => {
     const nodes = [
-      node('read', 'ingest.csv', { path: sample('telco_churn.csv') }),
+      testNode('read', 'ingest.csv', { path: sample('telco_churn.csv') }),
       // Before the CSV is read its columns are unknown, but entries and types are checked.
-      node('bad_type', 'feature.select', { cast: ['tenure:NUMBER'], rename: ['oops'] }),
+      testNode('bad_type', 'feature.select', { cast: ['tenure:NUMBER'], rename: ['oops'] }),
       // ingest.csv's rejected rows have a known schema, so column references are checked.
-      node('unknown', 'feature.select', { columns: ['line', 'eror'], drop: ['csv_lines'] }),
-      node('conflict', 'feature.select', { columns: ['line', 'error'], drop: ['error'] }),
-      node('collide', 'feature.select', { rename: ['line:Error'] }),
-      node('dropped', 'feature.select', { drop: ['line'], rename: ['line:n'], cast: ['line:DOUBLE'] }),
-      node('empty', 'feature.select', { drop: ['line', 'column_name', 'error_type', 'error', 'csv_line'] }),
-      node('fine', 'feature.select', { columns: ['error', 'line'], rename: ['line:n'], cast: ['line:DOUBLE'] }),
+      testNode('unknown', 'feature.select', { columns: ['line', 'eror'], drop: ['csv_lines'] }),
+      testNode('conflict', 'feature.select', { columns: ['line', 'error'], drop: ['error'] }),
+      testNode('collide', 'feature.select', { rename: ['line:Error'] }),
+      testNode('dropped', 'feature.select', { drop: ['line'], rename: ['line:n'], cast: ['line:DOUBLE'] }),
+      testNode('empty', 'feature.select', { drop: ['line', 'column_name', 'error_type', 'error', 'csv_line'] }),
+      testNode('fine', 'feature.select', { columns: ['error', 'line'], rename: ['line:n'], cast: ['line:DOUBLE'] }),
     ];
-    const edges = [edge('read', 'bad_type'), ...nodes.slice(2).map((n) => edge('read', n.id, 'rejected'))];
-    const check = checkGraph(doc(nodes, edges), catalogue);
+    const edges = [testEdge('read', 'bad_type', 'in'), ...nodes.slice(2).map((n) => testEdge('read', n.id, 'in', 'rejected'))];
+    const check = checkGraph(testDocument(nodes, edges), catalogue);
     expect(check.problems.map((p) => [p.nodeId, p.field, p.message])).toEqual([
       ['bad_type', 'rename', '"oops" is not of the form old:new'],
       ['bad_type', 'cast', '"NUMBER" is not a type a column can be cast to; the types are BOOLEAN, TINYINT, SMALLINT, INTEGER, BIGINT, FLOAT, DOUBLE, DECIMAL(p,s), VARCHAR, DATE, TIMESTAMP, TIME'],

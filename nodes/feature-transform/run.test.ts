@@ -1,13 +1,9 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DuckDatabase, type DuckSession } from '../../src-main/data/duckdb.js';
-import type { ArtifactRecord } from '../../src-main/lineage/types.js';
-import { openTestEngine, type FreshRun, type TestEngine } from '../../src-main/test-nodes/test-engine.js';
-import { chainOf, type ChainStep, type TableMeta } from '../../src-shared/nodes/chain.js';
-import type { PipelineDocument } from '../../src-shared/pipeline/document.js';
+import { openNodeTestBed, type FittedStep, type NodeTestBed } from '../../src-main/test-nodes/node-test-bed.js';
+import type { FreshRun } from '../../src-main/test-nodes/test-engine.js';
 import { applyTransform, type TransformState } from '../../src-shared/transforms/transform.js';
 import { featureTransformSpec } from './spec.js';
 
@@ -20,20 +16,11 @@ const DIABETES = join(ROOT, 'samples', 'diabetes.csv');
 const TITANIC = join(ROOT, 'samples', 'titanic.csv');
 
 type Row = Record<string, unknown>;
-let home: string;
-let data: string;
-let engine: TestEngine;
-let duck: DuckDatabase;
-let db: DuckSession;
+let bed: NodeTestBed;
 let skewed: string;
 
 beforeAll(async () => {
-  home = await mkdtemp(join(tmpdir(), 'plumb-transform-'));
-  data = join(home, 'data');
-  await mkdir(data);
-  engine = await openTestEngine({ home: join(home, 'state') });
-  duck = await DuckDatabase.open({ threads: 1 });
-  db = await duck.session();
+  bed = await openNodeTestBed('plumb-transform-');
   // A seeded, skewed sample with negative values and a few missing ones.
   let seed = 20240611;
   const uniform = () => {
@@ -48,55 +35,23 @@ beforeAll(async () => {
     const neg = i % 97 === 5 ? '' : String(Math.exp(0.9 * z) - 1.6);
     lines.push(`${neg},${Math.exp(1.3 * z + 1)},r${i % 3}`);
   }
-  skewed = join(data, 'skewed.csv');
+  skewed = join(bed.data, 'skewed.csv');
   await writeFile(skewed, `${lines.join('\n')}\n`);
 });
 
 afterAll(async () => {
-  db?.close();
-  duck?.dispose();
-  await engine?.dispose();
-  if (home) await rm(home, { recursive: true, force: true });
+  await bed?.dispose();
 });
 
-async function readRows(path: string): Promise<Row[]> {
-  return db.objects(`SELECT * EXCLUDE (file_row_number) FROM read_parquet($p, file_row_number = true) ORDER BY file_row_number`, { p: path });
-}
+const run = (csv: string, params: Record<string, unknown>): Promise<FreshRun> => bed.runAfterCsv(csv, 'feature.transform', params, 'tf');
 
-async function run(csv: string, params: Record<string, unknown>): Promise<FreshRun> {
-  const document: PipelineDocument = {
-    format: 'plumb.pipeline',
-    version: 2,
-    id: 'transform-test',
-    name: 'transform test',
-    description: '',
-    nodes: [
-      { id: 'read', type: 'ingest.csv', typeVersion: 1, position: { x: 0, y: 0 }, params: { path: csv } },
-      { id: 'tf', type: 'feature.transform', typeVersion: 1, position: { x: 0, y: 100 }, params },
-    ],
-    edges: [{ id: 'e1', from: { node: 'read', port: 'out' }, to: { node: 'tf', port: 'in' } }],
-  };
-  return engine.runFresh(document, data);
-}
-
-interface Fitted {
-  readonly input: ArtifactRecord;
-  readonly output: ArtifactRecord;
-  readonly inRows: Row[];
-  readonly outRows: Row[];
-  readonly step: ChainStep;
+interface Fitted extends FittedStep {
   readonly state: TransformState;
 }
 
 async function transform(csv: string, params: Record<string, unknown>): Promise<Fitted> {
-  const record = await run(csv, params);
-  const node = record.nodes.get('tf');
-  expect(node?.error).toBeUndefined();
-  expect(node?.status).toBe('succeeded');
-  const input = record.nodes.get('read')!.outputs.out;
-  const output = node!.outputs.out;
-  const [step] = chainOf(output.meta as TableMeta);
-  return { input, output, inRows: await readRows(input.path), outRows: await readRows(output.path), step, state: step.state as unknown as TransformState };
+  const fitted = await bed.fitAfterCsv(csv, 'feature.transform', params, 'tf');
+  return { ...fitted, state: fitted.step.state as unknown as TransformState };
 }
 
 function expectReplayMatches(f: Fitted): void {
@@ -218,7 +173,7 @@ describe('feature.transform log1p and sqrt', () => {
   it('refuses negative inputs, naming the column and its minimum', async () => {
     const record = await run(skewed, { columns: ['pos', 'neg'], method: 'log1p' });
     expect(record.nodes.get('tf')?.status).toBe('failed');
-    const [min] = await db.objects(`SELECT min(neg) AS lo FROM read_csv($p)`, { p: skewed });
+    const [min] = await bed.db.objects(`SELECT min(neg) AS lo FROM read_csv($p)`, { p: skewed });
     expect(record.nodes.get('tf')?.error).toBe(`columns: column "neg" has negative values (min ${min.lo as number}): log1p needs values >= 0 (use yeo-johnson)`);
   });
 

@@ -1,12 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DuckDatabase, type DuckSession } from '../../src-main/data/duckdb.js';
-import { openTestEngine, type TestEngine } from '../../src-main/test-nodes/test-engine.js';
-import type { PipelineDocument } from '../../src-shared/pipeline/document.js';
+import { openNodeTestBed, type NodeTestBed } from '../../src-main/test-nodes/node-test-bed.js';
+import { testDocument, testNode } from '../../src-main/test-nodes/test-engine.js';
 import { REJECTED_COLUMNS } from './spec.js';
 
 /**
@@ -16,36 +14,18 @@ import { REJECTED_COLUMNS } from './spec.js';
  */
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
-let home: string;
-let engine: TestEngine;
-let duck: DuckDatabase;
-let reader: DuckSession;
+let bed: NodeTestBed;
 
 beforeAll(async () => {
-  home = await mkdtemp(join(tmpdir(), 'plumb-ingest-csv-'));
-  engine = await openTestEngine({ home });
-  duck = await DuckDatabase.open();
-  reader = await duck.session();
+  bed = await openNodeTestBed('plumb-ingest-csv-');
 });
 
 afterAll(async () => {
-  reader?.close();
-  duck?.dispose();
-  await engine?.dispose();
-  if (home) await rm(home, { recursive: true, force: true });
+  await bed?.dispose();
 });
 
 async function ingest(params: Record<string, unknown>) {
-  const document: PipelineDocument = {
-    format: 'plumb.pipeline',
-    version: 2,
-    id: 'ingest-test',
-    name: 'ingest test',
-    description: '',
-    nodes: [{ id: 'read', type: 'ingest.csv', typeVersion: 1, position: { x: 0, y: 0 }, params }],
-    edges: [],
-  };
-  const record = await engine.runFresh(document, FIXTURES);
+  const record = await bed.engine.runFresh(testDocument([testNode('read', 'ingest.csv', params)], []), FIXTURES);
   const node = record.nodes.get('read')!;
   const events = record.events;
   const logs = events.flatMap((e) => (e.event === 'log' && e.node === 'read' ? [e] : []));
@@ -59,18 +39,18 @@ async function ingest(params: Record<string, unknown>) {
  * and NULL stays null, so a missing value is never confused with an empty string.
  */
 async function readAsText(path: string, orderBy = '') {
-  const { columns, rows } = await reader.all(`SELECT COLUMNS(*)::VARCHAR FROM read_parquet($path) ${orderBy}`, { path });
+  const { columns, rows } = await bed.db.all(`SELECT COLUMNS(*)::VARCHAR FROM read_parquet($path) ${orderBy}`, { path });
   const names = columns.map((c) => c.name);
   return { names, records: rows.map((r) => Object.fromEntries(names.map((n, i) => [n, r[i] as string | null]))) };
 }
 
 async function parquetSchema(path: string) {
-  const rows = await reader.objects('SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet($path))', { path });
+  const rows = await bed.db.objects('SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet($path))', { path });
   return rows.map((r) => ({ name: r.column_name, type: r.column_type }));
 }
 
 async function tmpFiles(): Promise<string[]> {
-  return readdir(join(home, 'artifacts', 'tmp'));
+  return readdir(join(bed.engine.home, 'artifacts', 'tmp'));
 }
 
 describe('ingest.csv on csv-spectrum', () => {
@@ -183,7 +163,7 @@ describe('ingest.csv bad rows', () => {
       { name: 'id', type: 'BIGINT' },
       { name: 'score', type: 'BIGINT' },
     ]);
-    const ids = await reader.all('SELECT id FROM read_parquet($path) ORDER BY id', { path: out.path });
+    const ids = await bed.db.all('SELECT id FROM read_parquet($path) ORDER BY id', { path: out.path });
     const kept = new Set(ids.rows.map((r) => r[0] as number));
     expect(kept.size).toBe(DATA_ROWS - BAD.length);
     for (const bad of BAD) expect(kept.has(bad.id)).toBe(false);
@@ -204,7 +184,7 @@ describe('ingest.csv bad rows', () => {
     expect(await parquetSchema(rejected.path)).toEqual(REJECTED_COLUMNS.map((c) => ({ ...c })));
     expect(rejected.columns).toEqual(REJECTED_COLUMNS.map((c) => ({ ...c })));
 
-    const rows = await reader.objects('SELECT * FROM read_parquet($path) ORDER BY line', { path: rejected.path });
+    const rows = await bed.db.objects('SELECT * FROM read_parquet($path) ORDER BY line', { path: rejected.path });
     expect(rows).toHaveLength(BAD.length);
     rows.forEach((row, i) => {
       expect(row.line).toBe(BAD[i].line);
@@ -217,7 +197,7 @@ describe('ingest.csv bad rows', () => {
 
     // Nothing lost: kept rows plus rejected lines are the data rows of the file, each id once.
     expect(out.rows! + rejected.rows!).toBe(DATA_ROWS);
-    const kept = await reader.all('SELECT id FROM read_parquet($path)', { path: out.path });
+    const kept = await bed.db.all('SELECT id FROM read_parquet($path)', { path: out.path });
     const ids = [...kept.rows.map((r) => r[0] as number), ...rows.map((r) => Number(String(r.csv_line).split(',')[0]))];
     expect(ids.sort((a, b) => a - b)).toEqual(Array.from({ length: DATA_ROWS }, (_, i) => i + 1));
 
@@ -232,7 +212,7 @@ describe('ingest.csv bad rows', () => {
       const { node, logs } = await ingest({ path: 'csv-spectrum/csvs/simple.csv', badRows });
       expect(node.status).toBe('succeeded');
       expect(node.outputs.rejected.rows).toBe(0);
-      const n = await reader.all('SELECT count(*) FROM read_parquet($path)', { path: node.outputs.rejected.path });
+      const n = await bed.db.all('SELECT count(*) FROM read_parquet($path)', { path: node.outputs.rejected.path });
       expect(n.rows[0][0]).toBe(0);
       expect(logs.filter((l) => l.level === 'warn')).toEqual([]);
     }
@@ -282,7 +262,7 @@ describe('ingest.csv files, delimiters and missing values', () => {
   it('NA and empty fields are NULL by default, and a column with NA is still numeric', async () => {
     const { node } = await ingest({ path: 'penguins-na.tsv', delimiter: '\\t' });
     expect(node.outputs.out.columns?.find((c) => c.name === 'bill_length_mm')?.type).toBe('DOUBLE');
-    const nulls = await reader.all('SELECT count(*) FILTER (bill_length_mm IS NULL), count(*) FILTER (sex IS NULL) FROM read_parquet($path)', {
+    const nulls = await bed.db.all('SELECT count(*) FILTER (bill_length_mm IS NULL), count(*) FILTER (sex IS NULL) FROM read_parquet($path)', {
       path: node.outputs.out.path,
     });
     expect(nulls.rows[0]).toEqual([1, 2]);
@@ -317,7 +297,7 @@ const warningsOf = (logs: { level: string; message: string }[]) => logs.filter((
 /** Per column: how many values are NULL, in one query. */
 async function nullCounts(path: string, columns: string[]): Promise<Record<string, number>> {
   const parts = columns.map((c, i) => `count(*) FILTER ("${c}" IS NULL) AS c${i}`).join(', ');
-  const [row] = await reader.objects(`SELECT ${parts} FROM read_parquet($path)`, { path });
+  const [row] = await bed.db.objects(`SELECT ${parts} FROM read_parquet($path)`, { path });
   return Object.fromEntries(columns.map((c, i) => [c, Number(row[`c${i}`])]));
 }
 
@@ -341,7 +321,7 @@ describe('ingest.csv on the shipped samples', () => {
     expect(node.error).toBeUndefined();
     expect(node.outputs.out.columns?.find((c) => c.name === 'total_charges')?.type).toBe('DECIMAL(10,2)');
     expect(await nullCounts(node.outputs.out.path, ['total_charges'])).toEqual({ total_charges: 11 });
-    const [{ total }] = await reader.objects('SELECT sum(total_charges)::VARCHAR AS total FROM read_parquet($path)', { path: node.outputs.out.path });
+    const [{ total }] = await bed.db.objects('SELECT sum(total_charges)::VARCHAR AS total FROM read_parquet($path)', { path: node.outputs.out.path });
     expect(total).toBe('16056168.70');
   });
 
@@ -430,7 +410,7 @@ describe('ingest.csv encodings', () => {
       { id: '1', name: 'ok' },
       { id: '3', name: 'fine' },
     ]);
-    const rows = await reader.objects('SELECT line, error_type FROM read_parquet($path)', { path: node.outputs.rejected.path });
+    const rows = await bed.db.objects('SELECT line, error_type FROM read_parquet($path)', { path: node.outputs.rejected.path });
     expect(rows).toEqual([{ line: 3, error_type: 'INVALID ENCODING' }]);
   });
 });
@@ -438,7 +418,7 @@ describe('ingest.csv encodings', () => {
 describe('ingest.csv bad input', () => {
   let dir: string;
   beforeAll(async () => {
-    dir = join(home, 'generated');
+    dir = join(bed.home, 'generated');
     await mkdir(dir, { recursive: true });
   });
 
@@ -532,7 +512,7 @@ describe('ingest.csv column types', () => {
       { id: '1', amount: '10.5', day: '2024-01-02' },
       { id: '5', amount: '8.25', day: '2024-03-01' },
     ]);
-    const rows = await reader.objects('SELECT line, column_name, error_type, csv_line FROM read_parquet($path) ORDER BY line', { path: rejected.path });
+    const rows = await bed.db.objects('SELECT line, column_name, error_type, csv_line FROM read_parquet($path) ORDER BY line', { path: rejected.path });
     expect(rows).toEqual([
       { line: 3, column_name: 'amount', error_type: 'CAST', csv_line: '2,n/a,2024-01-03' },
       { line: 4, column_name: 'day', error_type: 'CAST', csv_line: '3,7,not a date' },
@@ -585,7 +565,7 @@ describe('ingest.csv dialect params', () => {
     const { node } = await ingest({ path: 'comments.csv', skip: 1, badRows: 'reject' });
     expect(node.status).toBe('succeeded');
     expect(node.outputs.out.rows).toBe(2);
-    const rows = await reader.objects('SELECT line, csv_line FROM read_parquet($path)', { path: node.outputs.rejected.path });
+    const rows = await bed.db.objects('SELECT line, csv_line FROM read_parquet($path)', { path: node.outputs.rejected.path });
     expect(rows).toEqual([{ line: 4, csv_line: '# a note' }]);
   });
 

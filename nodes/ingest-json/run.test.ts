@@ -1,35 +1,25 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DuckDatabase, type DuckSession } from '../../src-main/data/duckdb.js';
-import { openTestEngine, testDocument, testNode, type TestEngine } from '../../src-main/test-nodes/test-engine.js';
+import { openNodeTestBed, type NodeTestBed } from '../../src-main/test-nodes/node-test-bed.js';
+import { testDocument, testNode } from '../../src-main/test-nodes/test-engine.js';
 
 /** ingest.json through the real engine (worker pool, DuckDB, artifact store) on hand-made fixtures. */
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
-let home: string;
-let engine: TestEngine;
-let duck: DuckDatabase;
-let reader: DuckSession;
+let bed: NodeTestBed;
 
 beforeAll(async () => {
-  home = await mkdtemp(join(tmpdir(), 'plumb-ingest-json-'));
-  engine = await openTestEngine({ home: join(home, 'state') });
-  duck = await DuckDatabase.open();
-  reader = await duck.session();
+  bed = await openNodeTestBed('plumb-ingest-json-');
 });
 
 afterAll(async () => {
-  reader?.close();
-  duck?.dispose();
-  await engine?.dispose();
-  if (home) await rm(home, { recursive: true, force: true });
+  await bed?.dispose();
 });
 
 async function ingest(params: Record<string, unknown>) {
-  const record = await engine.runFresh(testDocument([testNode('read', 'ingest.json', params)], []), FIXTURES);
+  const record = await bed.engine.runFresh(testDocument([testNode('read', 'ingest.json', params)], []), FIXTURES);
   return { record, node: record.nodes.get('read')! };
 }
 
@@ -48,7 +38,7 @@ const PEOPLE = [
 ];
 
 async function people(path: string) {
-  return reader.objects('SELECT id, name, score, tags, address.city AS city, address.zip AS zip FROM read_parquet($path) ORDER BY id', { path });
+  return bed.db.objects('SELECT id, name, score, tags, address.city AS city, address.zip AS zip FROM read_parquet($path) ORDER BY id', { path });
 }
 
 describe('ingest.json formats', () => {
@@ -96,7 +86,7 @@ describe('ingest.json bad input', () => {
 
   it('a value that does not fit its inferred type beyond the 20,480-record sample fails naming its line', async () => {
     const lines = Array.from({ length: 25_000 }, (_, i) => JSON.stringify({ id: i + 1, v: i === 24_000 ? 'x' : i }));
-    const path = join(home, 'late-type.ndjson');
+    const path = join(bed.home, 'late-type.ndjson');
     await writeFile(path, `${lines.join('\n')}\n`);
     const { node } = await ingest({ path, format: 'ndjson' });
     expect(node.status).toBe('failed');
@@ -104,7 +94,7 @@ describe('ingest.json bad input', () => {
   });
 
   it('an empty file fails: "<file> is empty"', async () => {
-    const path = join(home, 'empty.json');
+    const path = join(bed.home, 'empty.json');
     await writeFile(path, '');
     const { node } = await ingest({ path });
     expect(node.error).toBe('empty.json is empty');
@@ -118,7 +108,7 @@ describe('ingest.json bad input', () => {
 
 describe('ingest.json with a file name pattern (a rotated log read whole)', () => {
   it('reads every matching segment as one table, and a new segment changes the cache key and the lineage inputs', async () => {
-    const dir = join(home, 'log');
+    const dir = join(bed.home, 'log');
     await mkdir(dir, { recursive: true });
     const line = (i: number, extra: Record<string, unknown> = {}) => JSON.stringify({ tenure: i, contract: i % 2 ? 'Month-to-month' : 'One year', _version: 1, ...extra });
     await writeFile(join(dir, 'predictions-000001.jsonl'), [1, 2, 3].map((i) => line(i)).join('\n') + '\n');
@@ -127,26 +117,26 @@ describe('ingest.json with a file name pattern (a rotated log read whole)', () =
     await writeFile(join(dir, 'feedback-000001.jsonl'), '{"id":"x","row":0,"label":"Yes"}\n');
     const doc = testDocument([testNode('read', 'ingest.json', { path: 'log/predictions-*.jsonl', format: 'ndjson' })], []);
 
-    const first = await engine.run(doc, { path: join(home, 'pipeline.plumb') });
+    const first = await bed.engine.run(doc, { path: join(bed.home, 'pipeline.plumb') });
     expect(first.outcome.status).toBe('succeeded');
-    const run = engine.lineage.getRun(first.outcome.runId)!.nodeRuns[0];
+    const run = bed.engine.lineage.getRun(first.outcome.runId)!.nodeRuns[0];
     const out = run.outputs[0];
     expect(out.rows).toBe(5);
     // Columns matched by name: p_Yes exists in the second segment only.
     expect(out.columns?.map((c) => c.name)).toEqual(['tenure', 'contract', '_version', 'p_Yes']);
-    const rows = await reader.objects('SELECT tenure, p_Yes FROM read_parquet($p) ORDER BY tenure', { p: out.path });
+    const rows = await bed.db.objects('SELECT tenure, p_Yes FROM read_parquet($p) ORDER BY tenure', { p: out.path });
     expect(rows).toEqual([1, 2, 3, 4, 5].map((t) => ({ tenure: t, p_Yes: t > 3 ? 0.25 : null })));
     // Every matched file is a recorded input of the node run, the feedback log is not.
     expect(run.inputs.map((i) => i.port).sort()).toEqual(['path:predictions-000001.jsonl', 'path:predictions-000002.jsonl', 'path:predictions-000003.jsonl']);
 
     // Unchanged files: served from the cache.
-    const again = await engine.run(doc, { path: join(home, 'pipeline.plumb') });
-    expect(engine.lineage.getRun(again.outcome.runId)!.nodeRuns[0].status).toBe('cached');
+    const again = await bed.engine.run(doc, { path: join(bed.home, 'pipeline.plumb') });
+    expect(bed.engine.lineage.getRun(again.outcome.runId)!.nodeRuns[0].status).toBe('cached');
 
     // The log grows: the node runs again and sees the new rows.
     await writeFile(join(dir, 'predictions-000003.jsonl'), line(6) + '\n');
-    const grown = await engine.run(doc, { path: join(home, 'pipeline.plumb') });
-    const grownRun = engine.lineage.getRun(grown.outcome.runId)!.nodeRuns[0];
+    const grown = await bed.engine.run(doc, { path: join(bed.home, 'pipeline.plumb') });
+    const grownRun = bed.engine.lineage.getRun(grown.outcome.runId)!.nodeRuns[0];
     expect(grownRun.status).toBe('succeeded');
     expect(grownRun.outputs[0].rows).toBe(6);
   });
@@ -162,7 +152,7 @@ describe('ingest.json with a file name pattern (a rotated log read whole)', () =
   });
 
   it('a malformed segment is named, with its place among the matches', async () => {
-    const dir = join(home, 'badlog');
+    const dir = join(bed.home, 'badlog');
     await mkdir(dir, { recursive: true });
     await writeFile(join(dir, 'predictions-000001.jsonl'), '{"a":1}\n');
     await writeFile(join(dir, 'predictions-000002.jsonl'), '{"a":2}\n{"a":\n');

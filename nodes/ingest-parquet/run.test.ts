@@ -1,48 +1,38 @@
-import { readFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DuckDatabase, type DuckSession } from '../../src-main/data/duckdb.js';
-import { openTestEngine, testDocument, testNode, type TestEngine } from '../../src-main/test-nodes/test-engine.js';
+import { openNodeTestBed, type NodeTestBed } from '../../src-main/test-nodes/node-test-bed.js';
+import { testDocument, testNode } from '../../src-main/test-nodes/test-engine.js';
 
 /** ingest.parquet through the real engine, on the flights slice and on damaged copies of it. */
 const FLIGHTS = fileURLToPath(new URL('../../test-fixtures/flights-100k.parquet', import.meta.url));
 
-let home: string;
-let engine: TestEngine;
-let duck: DuckDatabase;
-let reader: DuckSession;
+let bed: NodeTestBed;
 
 beforeAll(async () => {
-  home = await mkdtemp(join(tmpdir(), 'plumb-ingest-parquet-'));
-  engine = await openTestEngine({ home: join(home, 'state') });
-  duck = await DuckDatabase.open();
-  reader = await duck.session();
+  bed = await openNodeTestBed('plumb-ingest-parquet-');
 });
 
 afterAll(async () => {
-  reader?.close();
-  duck?.dispose();
-  await engine?.dispose();
-  if (home) await rm(home, { recursive: true, force: true });
+  await bed?.dispose();
 });
 
 async function ingest(path: string) {
-  const record = await engine.runFresh(testDocument([testNode('read', 'ingest.parquet', { path })], []), home);
+  const record = await bed.engine.runFresh(testDocument([testNode('read', 'ingest.parquet', { path })], []), bed.home);
   return { record, node: record.nodes.get('read')! };
 }
 
 /** Writes `bytes` under `name` in the test folder and returns its path. */
 async function file(name: string, bytes: Buffer | string): Promise<string> {
-  const path = join(home, name);
+  const path = join(bed.home, name);
   await writeFile(path, bytes);
   return path;
 }
 
 /** Order-independent fingerprint of a flights table: counts, sums and extremes of every column. */
 async function fingerprint(path: string) {
-  const [row] = await reader.objects(
+  const [row] = await bed.db.objects(
     `SELECT count(*)::BIGINT AS n, sum(delay)::BIGINT AS delay, sum(distance)::BIGINT AS distance,
        min(date)::VARCHAR AS first, max(date)::VARCHAR AS last,
        count(DISTINCT origin)::BIGINT AS origins, count(DISTINCT destination)::BIGINT AS destinations,
@@ -101,6 +91,6 @@ describe('ingest.parquet', () => {
 
   it('an empty file fails: "<file> is empty"; a missing one names its path', async () => {
     expect((await ingest(await file('empty.parquet', ''))).node.error).toBe('empty.parquet is empty');
-    expect((await ingest('missing.parquet')).node.error).toBe(`file not found: ${join(home, 'missing.parquet')}`);
+    expect((await ingest('missing.parquet')).node.error).toBe(`file not found: ${join(bed.home, 'missing.parquet')}`);
   });
 });

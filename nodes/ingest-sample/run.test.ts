@@ -1,10 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DuckDatabase, type DuckSession } from '../../src-main/data/duckdb.js';
-import { openTestEngine, testDocument, testNode, type FreshRun, type TestEngine } from '../../src-main/test-nodes/test-engine.js';
+import { openNodeTestBed, type NodeTestBed } from '../../src-main/test-nodes/node-test-bed.js';
+import { testDocument, testNode, type FreshRun } from '../../src-main/test-nodes/test-engine.js';
 import { validateParams } from '../../src-shared/nodes/params.js';
 import { samplePath } from './run.js';
 import { ingestSampleSpec, SAMPLE_DATASETS, type SampleDataset } from './spec.js';
@@ -23,30 +22,21 @@ const SHAPES: Record<SampleDataset, [number, number]> = {
   diabetes: [442, 11],
 };
 
-let home: string;
-let engine: TestEngine;
-let duck: DuckDatabase;
-let reader: DuckSession;
+let bed: NodeTestBed;
 let run: FreshRun;
 
 beforeAll(async () => {
-  home = await mkdtemp(join(tmpdir(), 'plumb-ingest-sample-'));
-  engine = await openTestEngine({ home: join(home, 'state') });
-  duck = await DuckDatabase.open();
-  reader = await duck.session();
+  bed = await openNodeTestBed('plumb-ingest-sample-');
   // One pipeline: each sample node and an ingest.csv node on the shipped file (absolute path).
   const nodes = NAMES.flatMap((name) => [
     testNode(`sample_${name}`, 'ingest.sample', { dataset: name }),
     testNode(`csv_${name}`, 'ingest.csv', { path: join(ROOT, 'samples', SAMPLE_DATASETS[name].file) }),
   ]);
-  run = await engine.runFresh(testDocument(nodes, []), home);
+  run = await bed.engine.runFresh(testDocument(nodes, []), bed.home);
 });
 
 afterAll(async () => {
-  reader?.close();
-  duck?.dispose();
-  await engine?.dispose();
-  if (home) await rm(home, { recursive: true, force: true });
+  await bed?.dispose();
 });
 
 describe.each(NAMES)('ingest.sample %s', (name) => {
@@ -69,7 +59,7 @@ describe.each(NAMES)('ingest.sample %s', (name) => {
     const csv = run.nodes.get(`csv_${name}`)!.outputs.out;
     expect(sample.columns).toEqual(csv.columns);
     expect(sample.rows).toBe(csv.rows);
-    const [diff] = await reader.objects(
+    const [diff] = await bed.db.objects(
       `SELECT (SELECT count(*) FROM (FROM read_parquet($a) EXCEPT ALL FROM read_parquet($b)))::BIGINT AS a_not_b,
               (SELECT count(*) FROM (FROM read_parquet($b) EXCEPT ALL FROM read_parquet($a)))::BIGINT AS b_not_a`,
       { a: sample.path, b: csv.path },

@@ -1,11 +1,10 @@
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DuckDatabase, type DuckSession } from '../../src-main/data/duckdb.js';
-import { openTestEngine, testDocument, testNode, type TestEngine } from '../../src-main/test-nodes/test-engine.js';
+import { openNodeTestBed, type NodeTestBed } from '../../src-main/test-nodes/node-test-bed.js';
+import { testDocument, testNode } from '../../src-main/test-nodes/test-engine.js';
 import { duckTypeOf } from './run.js';
 
 /**
@@ -14,19 +13,13 @@ import { duckTypeOf } from './run.js';
  */
 const ROWS = 60_000;
 
-let home: string;
+let bed: NodeTestBed;
 let dbPath: string;
-let engine: TestEngine;
-let duck: DuckDatabase;
-let reader: DuckSession;
 
 beforeAll(async () => {
-  home = await mkdtemp(join(tmpdir(), 'plumb-ingest-sqlite-'));
-  engine = await openTestEngine({ home: join(home, 'state') });
-  duck = await DuckDatabase.open();
-  reader = await duck.session();
+  bed = await openNodeTestBed('plumb-ingest-sqlite-');
 
-  dbPath = join(home, 'shop.sqlite');
+  dbPath = join(bed.home, 'shop.sqlite');
   const db = new Database(dbPath);
   db.exec(`
     CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT NOT NULL, balance REAL, active BOOLEAN,
@@ -62,14 +55,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  reader?.close();
-  duck?.dispose();
-  await engine?.dispose();
-  if (home) await rm(home, { recursive: true, force: true });
+  await bed?.dispose();
 });
 
 async function ingest(params: Record<string, unknown>) {
-  const record = await engine.runFresh(testDocument([testNode('read', 'ingest.sqlite', { path: 'shop.sqlite', ...params })], []), home);
+  const record = await bed.engine.runFresh(testDocument([testNode('read', 'ingest.sqlite', { path: 'shop.sqlite', ...params })], []), bed.home);
   return { record, node: record.nodes.get('read')!, events: record.events };
 }
 
@@ -93,7 +83,7 @@ describe('ingest.sqlite tables', () => {
       { name: 'label', type: 'VARCHAR' },
     ]);
     expect(out.meta).toBeUndefined();
-    const [agg] = await reader.objects(
+    const [agg] = await bed.db.objects(
       `SELECT sum(id)::BIGINT AS ids, count(DISTINCT id)::BIGINT AS distinct_ids, count(balance)::BIGINT AS balances,
          sum(balance)::DOUBLE AS balance, count(*) FILTER (active)::BIGINT AS active, count(photo)::BIGINT AS photos,
          sum(amount)::BIGINT AS amount, count(label)::BIGINT AS labels
@@ -112,12 +102,12 @@ describe('ingest.sqlite tables', () => {
       amount: ROWS, // i % 3 sums to 0 + 1 + 2 per three rows
       labels: ROWS - ROWS / 5,
     });
-    const [first] = await reader.objects(
+    const [first] = await bed.db.objects(
       'SELECT big::VARCHAR AS big, hex(photo) AS photo, joined, name FROM read_parquet($path) WHERE id IN (1, 7) ORDER BY id DESC',
       { path: out.path },
     );
     expect(first).toEqual({ big: '7', photo: '00FF10', joined: '2024-01-08', name: 'customer 7' });
-    const [one] = await reader.objects('SELECT big::VARCHAR AS big FROM read_parquet($path) WHERE id = 1', { path: out.path });
+    const [one] = await bed.db.objects('SELECT big::VARCHAR AS big FROM read_parquet($path) WHERE id = 1', { path: out.path });
     expect(one.big).toBe('9007199254740993'); // beyond 2^53: exact, never through a JS number
   });
 
@@ -132,7 +122,7 @@ describe('ingest.sqlite tables', () => {
     const before = await sha(dbPath);
     const { node } = await ingest({ table: 'odd "name"; DROP TABLE customers' });
     expect(node.error).toBeUndefined();
-    expect(await reader.objects('SELECT * FROM read_parquet($path)', { path: node.outputs.out.path })).toEqual([{ x: 'kept' }]);
+    expect(await bed.db.objects('SELECT * FROM read_parquet($path)', { path: node.outputs.out.path })).toEqual([{ x: 'kept' }]);
     expect(await sha(dbPath)).toBe(before);
   });
 
@@ -148,14 +138,14 @@ describe('ingest.sqlite tables', () => {
     expect(node.error).toMatch(/^shop\.sqlite: table "messy", row 3, column "n": the text "three" is not a BIGINT value as its declared type INTEGER says\. .*CAST\("n" AS TEXT\)/);
     const cast = await ingest({ query: 'SELECT CAST(n AS TEXT) AS n FROM messy' });
     expect(cast.node.error).toBeUndefined();
-    expect((await reader.objects('SELECT n FROM read_parquet($path)', { path: cast.node.outputs.out.path })).map((r) => r.n)).toEqual(['1', '2', 'three', '4']);
+    expect((await bed.db.objects('SELECT n FROM read_parquet($path)', { path: cast.node.outputs.out.path })).map((r) => r.n)).toEqual(['1', '2', 'three', '4']);
   });
 
   it('a column without a declared type takes the type its values need', async () => {
     const { node } = await ingest({ table: 'loose' });
     expect(node.error).toBeUndefined();
     expect(node.outputs.out.columns).toEqual([{ name: 'v', type: 'VARCHAR' }]);
-    expect((await reader.objects('SELECT v FROM read_parquet($path)', { path: node.outputs.out.path })).map((r) => r.v)).toEqual(['1', '2', '2.5', null, 'x']);
+    expect((await bed.db.objects('SELECT v FROM read_parquet($path)', { path: node.outputs.out.path })).map((r) => r.v)).toEqual(['1', '2', '2.5', null, 'x']);
     const numbers = await ingest({ query: 'SELECT v FROM loose WHERE typeof(v) IN (\'integer\', \'real\')' });
     expect(numbers.node.outputs.out.columns).toEqual([{ name: 'v', type: 'DOUBLE' }]);
   });
@@ -176,7 +166,7 @@ describe('ingest.sqlite queries', () => {
       { name: 'spent', type: 'DOUBLE' },
       { name: 'n', type: 'BIGINT' },
     ]);
-    const [agg] = await reader.objects('SELECT sum(spent)::DOUBLE AS spent, sum(n)::BIGINT AS n FROM read_parquet($path)', { path: node.outputs.out.path });
+    const [agg] = await bed.db.objects('SELECT sum(spent)::DOUBLE AS spent, sum(n)::BIGINT AS n FROM read_parquet($path)', { path: node.outputs.out.path });
     expect(agg).toEqual({ spent: ((ROWS / 100) * (ROWS / 100 + 1)) / 2, n: ROWS / 100 });
   });
 
@@ -224,14 +214,14 @@ describe('ingest.sqlite queries', () => {
 
 describe('ingest.sqlite files', () => {
   it('a file that is not a database fails saying so', async () => {
-    await writeFile(join(home, 'notes.sqlite'), 'just some text, not a database\n'.repeat(100));
+    await writeFile(join(bed.home, 'notes.sqlite'), 'just some text, not a database\n'.repeat(100));
     const { node } = await ingest({ path: 'notes.sqlite', table: 'customers' });
     expect(node.error).toBe('notes.sqlite is not a SQLite database');
   });
 
   it('a missing or empty file fails before opening it', async () => {
-    expect((await ingest({ path: 'none.sqlite', table: 't' })).node.error).toBe(`file not found: ${join(home, 'none.sqlite')}`);
-    await writeFile(join(home, 'empty.sqlite'), '');
+    expect((await ingest({ path: 'none.sqlite', table: 't' })).node.error).toBe(`file not found: ${join(bed.home, 'none.sqlite')}`);
+    await writeFile(join(bed.home, 'empty.sqlite'), '');
     expect((await ingest({ path: 'empty.sqlite', table: 't' })).node.error).toBe('empty.sqlite is empty');
   });
 

@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DuckDatabase, quoteOwnPath, type DuckSession } from '../../src-main/data/duckdb.js';
-import { openTestEngine, testDocument, testEdge, testNode, type FreshRun, type TestEngine } from '../../src-main/test-nodes/test-engine.js';
+import { quoteOwnPath } from '../../src-main/data/duckdb.js';
+import { openNodeTestBed, type NodeTestBed } from '../../src-main/test-nodes/node-test-bed.js';
+import { testDocument, testEdge, testNode, type FreshRun } from '../../src-main/test-nodes/test-engine.js';
 import type { ArtifactRecord } from '../../src-main/lineage/types.js';
 import { defineSplitMix } from './run.js';
 import { testCount } from './spec.js';
@@ -20,37 +19,27 @@ const sample = (name: string) => join(ROOT, 'samples', `${name}.csv`);
 const reference = (name: string) =>
   JSON.parse(readFileSync(join(ROOT, 'test-fixtures', 'reference', `${name}.holdout.json`), 'utf8')) as { train: number[]; test: number[] };
 
-let home: string;
+let bed: NodeTestBed;
 let data: string;
-let engine: TestEngine;
-let duck: DuckDatabase;
-let reader: DuckSession;
 
 beforeAll(async () => {
-  duck = await DuckDatabase.open();
-  reader = await duck.session();
-  home = await mkdtemp(join(tmpdir(), 'plumb-split-'));
-  data = join(home, 'data');
-  await mkdir(data);
-  engine = await openTestEngine({ home: join(home, 'state') });
+  bed = await openNodeTestBed('plumb-split-');
+  ({ data } = bed);
   for (const name of ['titanic', 'breast_cancer', 'penguins', 'diabetes']) {
-    await reader.run(
+    await bed.db.run(
       `COPY (SELECT row_number() OVER () - 1 AS row_id, * FROM read_csv(${quoteOwnPath(sample(name))}))
        TO ${quoteOwnPath(join(data, `${name}.csv`))} (HEADER)`,
     );
   }
   const flights = join(ROOT, 'test-fixtures', 'flights-100k.parquet');
-  await reader.run(
+  await bed.db.run(
     `COPY (SELECT file_row_number AS row_id, * FROM read_parquet(${quoteOwnPath(flights)}))
      TO ${quoteOwnPath(join(data, 'flights.csv'))} (HEADER)`,
   );
 });
 
 afterAll(async () => {
-  reader?.close();
-  duck?.dispose();
-  await engine?.dispose();
-  if (home) await rm(home, { recursive: true, force: true });
+  await bed?.dispose();
 });
 
 interface SplitResult {
@@ -71,19 +60,19 @@ async function split(file: string, params: Record<string, unknown>, opts: { fit?
     edges[0] = testEdge('read', 'fit', 'in');
     edges.push(testEdge('fit', 'split', 'in'));
   }
-  const record = await engine.runFresh(testDocument(nodes, edges), data);
+  const record = await bed.engine.runFresh(testDocument(nodes, edges), data);
   const node = record.nodes.get('split');
   const logs = record.events.flatMap((e) => (e.event === 'log' ? [e.message] : []));
   return { record, status: node?.status, error: node?.error, train: node?.outputs.train as ArtifactRecord, test: node?.outputs.test as ArtifactRecord, logs };
 }
 
 async function ids(a: ArtifactRecord): Promise<number[]> {
-  const { rows } = await reader.all('SELECT row_id FROM read_parquet($p)', { p: a.path });
+  const { rows } = await bed.db.all('SELECT row_id FROM read_parquet($p)', { p: a.path });
   return rows.map((r) => Number(r[0]));
 }
 
 async function countsBy(a: ArtifactRecord, column: string): Promise<Map<string, number>> {
-  const rows = await reader.objects(`SELECT "${column}"::VARCHAR AS c, count(*)::BIGINT AS n FROM read_parquet($p) GROUP BY ALL`, { p: a.path });
+  const rows = await bed.db.objects(`SELECT "${column}"::VARCHAR AS c, count(*)::BIGINT AS n FROM read_parquet($p) GROUP BY ALL`, { p: a.path });
   return new Map(rows.map((r) => [String(r.c), Number(r.n)]));
 }
 
@@ -117,11 +106,11 @@ function splitmix64(seed: bigint, i: bigint): bigint {
 
 describe('SplitMix64 in SQL', () => {
   beforeAll(async () => {
-    await defineSplitMix(reader);
+    await defineSplitMix(bed.db);
   });
 
   it('gives the published outputs of SplitMix64 seeded with 0', async () => {
-    const { rows } = await reader.all('SELECT splitmix64(0, range)::VARCHAR FROM range(3) ORDER BY range');
+    const { rows } = await bed.db.all('SELECT splitmix64(0, range)::VARCHAR FROM range(3) ORDER BY range');
     expect(rows.map((r) => BigInt(r[0] as string).toString(16))).toEqual(['e220a8397b1dcdaf', '6e789e6aa1b965f4', '6c45d188009454f']);
   });
 
@@ -129,14 +118,14 @@ describe('SplitMix64 in SQL', () => {
     const cases: [number, number][] = [[0, 0], [42, 1_000_000], [Number.MAX_SAFE_INTEGER, 7], [123_456_789, Number.MAX_SAFE_INTEGER - 1]];
     for (let k = 0; k < 50; k++) cases.push([k * 7919, k * 104_729]);
     for (const [seed, i] of cases) {
-      const [{ v }] = await reader.objects('SELECT splitmix64($s::UBIGINT, $i::BIGINT)::VARCHAR AS v', { s: String(seed), i: String(i) });
+      const [{ v }] = await bed.db.objects('SELECT splitmix64($s::UBIGINT, $i::BIGINT)::VARCHAR AS v', { s: String(seed), i: String(i) });
       expect(BigInt(v as string), `seed ${seed}, position ${i}`).toBe(splitmix64(BigInt(seed), BigInt(i)));
     }
   });
 
   it('is uniform enough: 16 buckets over 100,000 positions pass a chi-squared test, for several seeds', async () => {
     for (const seed of [0, 1, 2, 12_345]) {
-      const { rows } = await reader.all(
+      const { rows } = await bed.db.all(
         'SELECT (splitmix64($s::UBIGINT, range) >> 60)::INTEGER AS b, count(*)::BIGINT FROM range(100000) GROUP BY b ORDER BY b',
         { s: seed },
       );
@@ -244,7 +233,7 @@ describe('random', () => {
   });
 
   it('works on a table with a column named file_row_number (DuckDB\'s row position name), with the same split', async () => {
-    await reader.run(
+    await bed.db.run(
       `COPY (SELECT row_id, row_id * 10 AS file_row_number FROM read_csv(${quoteOwnPath(join(data, 'penguins.csv'))}))
        TO ${quoteOwnPath(join(data, 'shadow.csv'))} (HEADER)`,
     );
@@ -334,13 +323,13 @@ describe('time', () => {
   it('flights by date: no train row is later than a test row, rows of one time stay together', async () => {
     const r = await split('flights', { method: 'time', time: 'date' });
     const { test } = await expectPartition(r, 100_000);
-    const [{ train_max, test_min }] = await reader.objects(
+    const [{ train_max, test_min }] = await bed.db.objects(
       `SELECT (SELECT max(date) FROM read_parquet($a))::VARCHAR AS train_max, (SELECT min(date) FROM read_parquet($b))::VARCHAR AS test_min`,
       { a: r.train.path, b: r.test.path },
     );
     expect(String(train_max) < String(test_min)).toBe(true);
     // The boundary time's rows all sit on one side, so the size is off 25,000 by less than a group.
-    const [{ group }] = await reader.objects(
+    const [{ group }] = await bed.db.objects(
       `SELECT count(*)::BIGINT AS "group" FROM read_parquet($p) WHERE date = (SELECT min(date) FROM read_parquet($q))`,
       { p: join(ROOT, 'test-fixtures', 'flights-100k.parquet'), q: r.test.path },
     );
@@ -351,7 +340,7 @@ describe('time', () => {
 
   it('puts the boundary group on the side that brings the test size nearest testSize', async () => {
     const file = join(data, 'times.csv');
-    await reader.run(
+    await bed.db.run(
       `COPY (SELECT * FROM (VALUES (0, 1), (1, 2), (2, 2), (3, 2), (4, 3), (5, 1)) t(row_id, t)) TO ${quoteOwnPath(file)} (HEADER)`,
     );
     // n_test = 2: the group t = 2 (3 rows) with the t = 3 row makes 4 test rows, without it 1: 1 is nearer.
@@ -366,12 +355,12 @@ describe('time', () => {
   });
 
   it('refuses missing times, a single time, and a text column', async () => {
-    await reader.run(`COPY (SELECT * FROM (VALUES (0, 1), (1, NULL), (2, 3)) t(row_id, t)) TO ${quoteOwnPath(join(data, 'gap.csv'))} (HEADER)`);
+    await bed.db.run(`COPY (SELECT * FROM (VALUES (0, 1), (1, NULL), (2, 3)) t(row_id, t)) TO ${quoteOwnPath(join(data, 'gap.csv'))} (HEADER)`);
     const missing = await split('gap', { method: 'time', time: 't' });
     expect(missing.status).toBe('failed');
     expect(missing.error).toBe('time: "t" is missing in 1 rows; a time split cannot place them (filter or impute them first)');
 
-    await reader.run(`COPY (SELECT * FROM (VALUES (0, 5), (1, 5), (2, 5)) t(row_id, t)) TO ${quoteOwnPath(join(data, 'flat.csv'))} (HEADER)`);
+    await bed.db.run(`COPY (SELECT * FROM (VALUES (0, 5), (1, 5), (2, 5)) t(row_id, t)) TO ${quoteOwnPath(join(data, 'flat.csv'))} (HEADER)`);
     const flat = await split('flat', { method: 'time', time: 't' });
     expect(flat.status).toBe('failed');
     expect(flat.error).toMatch(/^time: every row of "t" has the same time \(5\)/);
@@ -384,7 +373,7 @@ describe('time', () => {
 
 describe('column', () => {
   it('a boolean "is test" column decides each row; testSize and seed play no part', async () => {
-    await reader.run(
+    await bed.db.run(
       `COPY (SELECT row_id, pclass, row_id % 5 = 0 AS is_test FROM read_csv(${quoteOwnPath(join(data, 'titanic.csv'))}))
        TO ${quoteOwnPath(join(data, 'flagged.csv'))} (HEADER)`,
     );
@@ -395,7 +384,7 @@ describe('column', () => {
   });
 
   it('refuses a missing flag, naming the column and the count (NULL is not guessed to be train)', async () => {
-    await reader.run(
+    await bed.db.run(
       `COPY (SELECT row_id, CASE WHEN row_id IN (3, 8) THEN NULL ELSE row_id % 2 = 0 END AS holdout
              FROM read_csv(${quoteOwnPath(join(data, 'penguins.csv'))}))
        TO ${quoteOwnPath(join(data, 'holes.csv'))} (HEADER)`,

@@ -1,14 +1,13 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DuckDatabase, quoteOwnPath, type DuckSession } from '../../src-main/data/duckdb.js';
+import { quoteOwnPath } from '../../src-main/data/duckdb.js';
 import type { ArtifactRecord } from '../../src-main/lineage/types.js';
-import { openTestEngine, type FreshRun, type TestEngine } from '../../src-main/test-nodes/test-engine.js';
+import { openNodeTestBed, type NodeTestBed } from '../../src-main/test-nodes/node-test-bed.js';
+import { testDocument, testEdge, testNode, type FreshRun } from '../../src-main/test-nodes/test-engine.js';
 import { validateParams } from '../../src-shared/nodes/params.js';
 import { specInfo, withDefaults } from '../../src-shared/nodes/spec.js';
-import type { PipelineDocument, PipelineEdge, PipelineNode } from '../../src-shared/pipeline/document.js';
 import { validateExpectationsSpec as spec, type CheckResult, type ExpectationsReport } from './spec.js';
 
 /**
@@ -24,48 +23,16 @@ const TITANIC = sample('titanic.csv');
 const PENGUINS = sample('penguins.csv');
 const FLIGHTS = join(ROOT, 'test-fixtures', 'flights-100k.parquet');
 
-let home: string;
+let bed: NodeTestBed;
 let data: string;
-let engine: TestEngine;
-let duck: DuckDatabase;
-let reader: DuckSession;
 
 beforeAll(async () => {
-  duck = await DuckDatabase.open();
-  reader = await duck.session();
-  home = await mkdtemp(join(tmpdir(), 'plumb-expectations-'));
-  data = join(home, 'data');
-  await mkdir(data);
-  engine = await openTestEngine({ home: join(home, 'state') });
+  bed = await openNodeTestBed('plumb-expectations-');
+  ({ data } = bed);
 });
 
 afterAll(async () => {
-  reader?.close();
-  duck?.dispose();
-  await engine?.dispose();
-  if (home) await rm(home, { recursive: true, force: true });
-});
-
-const node = (id: string, type: string, params: Record<string, unknown> = {}): PipelineNode => ({
-  id,
-  type,
-  typeVersion: 1,
-  position: { x: 0, y: 0 },
-  params,
-});
-const edge = (from: string, to: string, fromPort = 'out', toPort = 'in'): PipelineEdge => ({
-  id: `${from}-${to}`,
-  from: { node: from, port: fromPort },
-  to: { node: to, port: toPort },
-});
-const doc = (nodes: PipelineNode[], edges: PipelineEdge[]): PipelineDocument => ({
-  format: 'plumb.pipeline',
-  version: 2,
-  id: 'expectations-test',
-  name: 'expectations test',
-  description: '',
-  nodes,
-  edges,
+  await bed?.dispose();
 });
 
 interface Checked {
@@ -80,11 +47,7 @@ interface Checked {
 
 /** ingest.csv on `path`, then validate.expectations with `params`. */
 async function check(path: string, params: Record<string, unknown>): Promise<Checked> {
-  const record = await engine.runFresh(
-    doc([node('read', 'ingest.csv', { path }), node('check', 'validate.expectations', params)], [edge('read', 'check')]),
-    data,
-  );
-  return collect(record);
+  return collect(await bed.runAfterCsv(path, 'validate.expectations', params, 'check'));
 }
 
 async function collect(record: FreshRun): Promise<Checked> {
@@ -165,7 +128,7 @@ describe('validate.expectations on samples/telco_churn.csv', () => {
   });
 
   it('rejected holds those rows, in input order, with _row and _failed_checks', async () => {
-    const rows = await reader.objects(
+    const rows = await bed.db.objects(
       `SELECT _row, _failed_checks, tenure, total_charges, monthly_charges FROM read_parquet($p)`,
       { p: c.rejected!.path },
     );
@@ -180,7 +143,7 @@ describe('validate.expectations on samples/telco_churn.csv', () => {
   });
 
   it('out holds every other row, in input order, with the input columns only', async () => {
-    const { rows } = await reader.all(`SELECT monthly_charges, total_charges FROM read_parquet($p)`, { p: c.out!.path });
+    const { rows } = await bed.db.all(`SELECT monthly_charges, total_charges FROM read_parquet($p)`, { p: c.out!.path });
     const expected = fields.filter((f) => f[19] !== '').map((f) => [Number(f[18]), Number(f[19])]);
     expect(rows).toEqual(expected);
     const header = (await readFile(TELCO, 'utf8')).split('\n')[0].replace(/"/g, '').split(',');
@@ -194,7 +157,7 @@ describe('validate.expectations on samples/telco_churn.csv', () => {
   it('a unique customer_id passes, and a duplicated one fails on both rows', async () => {
     // The shipped sample has no customer id: add one (C00001...), then duplicate row 3's id on row 5.
     const withId = join(data, 'telco-with-id.csv');
-    await reader.run(
+    await bed.db.run(
       `COPY (SELECT CASE WHEN n = 5 THEN 'C00003' ELSE printf('C%05d', n) END AS customer_id, * EXCLUDE (n)
              FROM (SELECT row_number() OVER () AS n, * FROM read_csv(${quoteOwnPath(TELCO)}, nullstr = ['', 'NA'])))
        TO ${quoteOwnPath(withId)} (HEADER)`,
@@ -243,7 +206,7 @@ describe('validate.expectations on samples/titanic.csv', () => {
   let names: string[];
 
   beforeAll(async () => {
-    const rows = await reader.objects(`SELECT name FROM read_csv($p)`, { p: TITANIC });
+    const rows = await bed.db.objects(`SELECT name FROM read_csv($p)`, { p: TITANIC });
     names = rows.map((r) => r.name as string);
   });
 
@@ -254,7 +217,7 @@ describe('validate.expectations on samples/titanic.csv', () => {
     for (const n of names) counts.set(n, (counts.get(n) ?? 0) + 1);
     const duplicate = new Set(names.flatMap((n, i) => ((counts.get(n) ?? 0) > 1 ? [i + 1] : [])));
     const union = [...new Set([...badTitle, ...duplicate])].sort((a, b) => a - b);
-    const missingAge = (await reader.objects(`SELECT count(*) - count(age) AS n FROM read_csv($p, nullstr = ['', 'NA'])`, { p: TITANIC }))[0].n;
+    const missingAge = (await bed.db.objects(`SELECT count(*) - count(age) AS n FROM read_csv($p, nullstr = ['', 'NA'])`, { p: TITANIC }))[0].n;
 
     const c = await check(TITANIC, {
       checks: [
@@ -276,7 +239,7 @@ describe('validate.expectations on samples/titanic.csv', () => {
     expect(c.out!.rows! + c.rejected!.rows!).toBe(1309);
     expect(c.logs.some((l) => l.level === 'warn' && l.message.startsWith('checks[2] "not_null(age)": 263 rows'))).toBe(true);
 
-    const rejected = await reader.objects(`SELECT _row, name, _failed_checks, age FROM read_parquet($p)`, { p: c.rejected!.path });
+    const rejected = await bed.db.objects(`SELECT _row, name, _failed_checks, age FROM read_parquet($p)`, { p: c.rejected!.path });
     expect(rejected.map((r) => r._row)).toEqual(union);
     for (const r of rejected) {
       const row = r._row as number;
@@ -377,14 +340,14 @@ describe('validate.expectations on samples/penguins.csv: types and values', () =
   });
 
   it('passes the preprocessing chain of its input through on out and rejected', async () => {
-    const record = await engine.runFresh(
-      doc(
+    const record = await bed.engine.runFresh(
+      testDocument(
         [
-          node('read', 'ingest.csv', { path: PENGUINS }),
-          node('fit', 'test.fit', { step: 'scale' }),
-          node('check', 'validate.expectations', { checks: [{ kind: 'not_null', column: 'sex', onFail: 'reject' }] }),
+          testNode('read', 'ingest.csv', { path: PENGUINS }),
+          testNode('fit', 'test.fit', { step: 'scale' }),
+          testNode('check', 'validate.expectations', { checks: [{ kind: 'not_null', column: 'sex', onFail: 'reject' }] }),
         ],
-        [edge('read', 'fit'), edge('fit', 'check')],
+        [testEdge('read', 'fit', 'in'), testEdge('fit', 'check', 'in')],
       ),
       data,
     );
@@ -568,7 +531,7 @@ describe('validate.expectations params', () => {
 describe('validate.expectations on 100,000 flights', () => {
   it('rejects by range and regex, numbering rows by their position in the input', async () => {
     const csv = join(data, 'flights-100k.csv');
-    await reader.run(`COPY (SELECT * FROM read_parquet(${quoteOwnPath(FLIGHTS)})) TO ${quoteOwnPath(csv)} (HEADER)`);
+    await bed.db.run(`COPY (SELECT * FROM read_parquet(${quoteOwnPath(FLIGHTS)})) TO ${quoteOwnPath(csv)} (HEADER)`);
     const c = await check(csv, {
       checks: [
         { kind: 'range', column: 'delay', min: -30, max: 600, onFail: 'reject' },
@@ -578,7 +541,7 @@ describe('validate.expectations on 100,000 flights', () => {
       ],
     });
     expect(c.error).toBeUndefined();
-    const [ref] = await reader.objects(
+    const [ref] = await bed.db.objects(
       `SELECT count(*) FILTER (WHERE delay < -30 OR delay > 600) AS bad_delay,
               count(*) FILTER (WHERE destination NOT IN ('ORD', 'ATL', 'DFW')) AS other_dest
        FROM read_parquet($p)`,
@@ -592,7 +555,7 @@ describe('validate.expectations on 100,000 flights', () => {
     expect(c.out!.rows! + c.rejected!.rows!).toBe(100_000);
 
     // Each rejected row is the fixture's row at that position (numbered by the Parquet reader).
-    const [mismatch] = await reader.objects(
+    const [mismatch] = await bed.db.objects(
       `SELECT count(*) AS rows, count(*) FILTER (WHERE f.delay IS DISTINCT FROM r.delay OR f.origin IS DISTINCT FROM r.origin
                                                  OR f.date IS DISTINCT FROM r.date) AS wrong
        FROM read_parquet($rejected) r JOIN read_parquet($fixture, file_row_number = true) f ON f.file_row_number + 1 = r._row`,

@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DuckDatabase, quoteOwnPath, type DuckSession } from '../../src-main/data/duckdb.js';
-import { openTestEngine, type FreshRun, type TestEngine } from '../../src-main/test-nodes/test-engine.js';
-import type { PipelineDocument, PipelineEdge, PipelineNode } from '../../src-shared/pipeline/document.js';
+import { quoteOwnPath } from '../../src-main/data/duckdb.js';
+import { openNodeTestBed, type NodeTestBed } from '../../src-main/test-nodes/node-test-bed.js';
+import type { FreshRun } from '../../src-main/test-nodes/test-engine.js';
 import { validateParams } from '../../src-shared/nodes/params.js';
 import { parsePipelineText } from '../../src-shared/pipeline/load.js';
 import { validateProfileSpec, type ColumnProfile, type Histogram, type ProfileReport } from './spec.js';
@@ -20,41 +19,21 @@ const PENGUINS = join(ROOT, 'samples', 'penguins.csv');
 const EXAMPLE = join(ROOT, 'examples', 'penguins-profile.plumb');
 const FLIGHTS = join(ROOT, 'test-fixtures', 'flights-100k.parquet');
 
-let home: string;
+let bed: NodeTestBed;
 let data: string;
-let engine: TestEngine;
-let duck: DuckDatabase;
-let reader: DuckSession;
 
 beforeAll(async () => {
-  duck = await DuckDatabase.open();
-  reader = await duck.session();
-  home = await mkdtemp(join(tmpdir(), 'plumb-profile-'));
-  data = join(home, 'data');
-  await mkdir(data);
-  engine = await openTestEngine({ home: join(home, 'state') });
+  bed = await openNodeTestBed('plumb-profile-');
+  ({ data } = bed);
 });
 
 afterAll(async () => {
-  reader?.close();
-  duck?.dispose();
-  await engine?.dispose();
-  if (home) await rm(home, { recursive: true, force: true });
+  await bed?.dispose();
 });
 
-let nextY = 0;
-function node(id: string, type: string, params: Record<string, unknown> = {}): PipelineNode {
-  return { id, type, typeVersion: 1, position: { x: 0, y: (nextY += 100) }, params };
-}
-function edge(id: string, from: string, fromPort: string, to: string, toPort: string): PipelineEdge {
-  return { id, from: { node: from, port: fromPort }, to: { node: to, port: toPort } };
-}
-function doc(nodes: PipelineNode[], edges: PipelineEdge[] = []): PipelineDocument {
-  return { format: 'plumb.pipeline', version: 2, id: 'test', name: 'test', description: '', nodes, edges };
-}
-
-async function run(document: PipelineDocument, baseDir = data): Promise<{ record: FreshRun }> {
-  return { record: await engine.runFresh(document, baseDir) };
+/** ingest.csv on `csv` (relative to the data folder), then validate.profile with `params`. */
+async function profile(csv: string, params: Record<string, unknown> = {}): Promise<{ record: FreshRun }> {
+  return { record: await bed.runAfterCsv(csv, 'validate.profile', params, 'profile') };
 }
 
 async function reportOf(record: FreshRun, id: string): Promise<ProfileReport> {
@@ -77,7 +56,7 @@ describe('validate.profile on samples/penguins.csv', () => {
     // The shipped example, as the user opens it: relative paths resolve against its folder.
     const loaded = parsePipelineText(readFileSync(EXAMPLE, 'utf8'));
     if (!loaded.ok) throw new Error(loaded.reason);
-    const { record } = await run(loaded.document, join(ROOT, 'examples'));
+    const record = await bed.engine.runFresh(loaded.document, join(ROOT, 'examples'));
     expect(record.status).toBe('succeeded');
     report = await reportOf(record, 'profile');
   });
@@ -113,7 +92,7 @@ describe('validate.profile on samples/penguins.csv', () => {
   });
 
   it('min, max and mean of body_mass_g equal what DuckDB computes on the CSV directly', async () => {
-    const [ref] = await reader.objects(
+    const [ref] = await bed.db.objects(
       `SELECT min(body_mass_g)::DOUBLE AS lo, max(body_mass_g)::DOUBLE AS hi, avg(body_mass_g) AS mu,
               count(*) - count(body_mass_g) AS missing
        FROM read_csv($path)`,
@@ -137,12 +116,7 @@ describe('validate.profile on samples/penguins.csv', () => {
   });
 
   it('the columns param restricts the profile to those columns', async () => {
-    const { record } = await run(
-      doc(
-        [node('read', 'ingest.csv', { path: PENGUINS }), node('profile', 'validate.profile', { columns: ['sex', 'body_mass_g'] })],
-        [edge('e1', 'read', 'out', 'profile', 'in')],
-      ),
-    );
+    const { record } = await profile(PENGUINS, { columns: ['sex', 'body_mass_g'] });
     const r = await reportOf(record, 'profile');
     expect(r.rows).toBe(344);
     // In the order of the table, whatever the order asked.
@@ -151,12 +125,7 @@ describe('validate.profile on samples/penguins.csv', () => {
   });
 
   it('fails naming the columns the input does not have', async () => {
-    const { record } = await run(
-      doc(
-        [node('read', 'ingest.csv', { path: PENGUINS }), node('profile', 'validate.profile', { columns: ['sex', 'beak', 'wing'] })],
-        [edge('e1', 'read', 'out', 'profile', 'in')],
-      ),
-    );
+    const { record } = await profile(PENGUINS, { columns: ['sex', 'beak', 'wing'] });
     expect(record.nodes.get('profile')?.status).toBe('failed');
     expect(record.nodes.get('profile')?.error).toBe('columns not in the input: beak, wing');
   });
@@ -177,9 +146,7 @@ describe('validate.profile distributions on samples/penguins.csv', () => {
   let report: ProfileReport;
 
   beforeAll(async () => {
-    const { record } = await run(
-      doc([node('read', 'ingest.csv', { path: PENGUINS }), node('profile', 'validate.profile')], [edge('e1', 'read', 'out', 'profile', 'in')]),
-    );
+    const { record } = await profile(PENGUINS);
     report = await reportOf(record, 'profile');
   });
 
@@ -212,7 +179,7 @@ describe('validate.profile distributions on samples/penguins.csv', () => {
 
   it('quartiles and standard deviation equal what DuckDB computes on the CSV directly', async () => {
     for (const name of NUMERIC) {
-      const [ref] = await reader.objects(
+      const [ref] = await bed.db.objects(
         `SELECT quantile_cont(c, 0.25) AS p25, median(c) AS p50, quantile_cont(c, 0.75) AS p75, stddev_samp(c) AS std
          FROM (SELECT COLUMNS($name)::DOUBLE AS c FROM read_csv($path, nullstr = ['', 'NA']))`,
         { name, path: PENGUINS },
@@ -234,7 +201,7 @@ describe('validate.profile distributions on samples/penguins.csv', () => {
       expect([h.edges[0], h.edges[20]]).toEqual([c.min, c.max]);
       expect(h.counts.reduce((a, b) => a + b, 0), name).toBe(report.rows - c.nulls);
       // The same binning done in JS from the values DuckDB reads from the CSV.
-      const rows = await reader.objects(`SELECT COLUMNS($name)::DOUBLE AS v FROM read_csv($path, nullstr = ['', 'NA'])`, { name, path: PENGUINS });
+      const rows = await bed.db.objects(`SELECT COLUMNS($name)::DOUBLE AS v FROM read_csv($path, nullstr = ['', 'NA'])`, { name, path: PENGUINS });
       const values = rows.map((r) => r.v).filter((v): v is number => v !== null);
       expect(h, name).toEqual(binInJs(values, 20));
     }
@@ -249,12 +216,7 @@ describe('validate.profile distributions on samples/penguins.csv', () => {
   });
 
   it('bins and topK change the histogram size and the number of top values; topK 0 lists none', async () => {
-    const { record } = await run(
-      doc(
-        [node('read', 'ingest.csv', { path: PENGUINS }), node('profile', 'validate.profile', { columns: ['species', 'body_mass_g'], bins: 4, topK: 2 })],
-        [edge('e1', 'read', 'out', 'profile', 'in')],
-      ),
-    );
+    const { record } = await profile(PENGUINS, { columns: ['species', 'body_mass_g'], bins: 4, topK: 2 });
     const r = await reportOf(record, 'profile');
     expect(column(r, 'species').topValues).toEqual([
       { value: 'Adelie', count: 152 },
@@ -263,9 +225,7 @@ describe('validate.profile distributions on samples/penguins.csv', () => {
     expect(column(r, 'body_mass_g').histogram?.edges).toEqual([2700, 3600, 4500, 5400, 6300]);
     expect(column(r, 'body_mass_g').histogram?.counts.reduce((a, b) => a + b, 0)).toBe(342);
 
-    const none = await run(
-      doc([node('read', 'ingest.csv', { path: PENGUINS }), node('profile', 'validate.profile', { topK: 0 })], [edge('e1', 'read', 'out', 'profile', 'in')]),
-    );
+    const none = await profile(PENGUINS, { topK: 0 });
     expect((await reportOf(none.record, 'profile')).columns.filter((c) => 'topValues' in c)).toEqual([]);
   });
 
@@ -285,12 +245,7 @@ describe('validate.profile column names and types', () => {
       ['"body ""mass"" g",species,"seen on","it\'s"', '3750,Adelie,2007-11-11,x', ',Gentoo,2008-01-02,y', '4100,Adelie,,x', ''].join('\n'),
     );
     const odd = 'body "mass" g';
-    const { record } = await run(
-      doc(
-        [node('read', 'ingest.csv', { path: 'odd-names.csv' }), node('profile', 'validate.profile', { columns: [odd, 'seen on', "it's"] })],
-        [edge('e1', 'read', 'out', 'profile', 'in')],
-      ),
-    );
+    const { record } = await profile('odd-names.csv', { columns: [odd, 'seen on', "it's"] });
     const r = await reportOf(record, 'profile');
     expect(r.rows).toBe(3);
     expect(column(r, odd)).toEqual({
@@ -342,9 +297,7 @@ describe('validate.profile column names and types', () => {
 
   it('a constant column gets one bin; a column with an infinity gets no histogram', async () => {
     await writeFile(join(data, 'edge-values.csv'), ['same,wide', '5,1.5', '5,inf', '5,', ''].join('\n'));
-    const { record } = await run(
-      doc([node('read', 'ingest.csv', { path: 'edge-values.csv' }), node('profile', 'validate.profile')], [edge('e1', 'read', 'out', 'profile', 'in')]),
-    );
+    const { record } = await profile('edge-values.csv');
     const r = await reportOf(record, 'profile');
     expect(column(r, 'same')).toMatchObject({ std: 0, p25: 5, p50: 5, p75: 5, histogram: { edges: [5, 5], counts: [3] }, topValues: [{ value: 5, count: 3 }] });
     expect(column(r, 'wide')).toMatchObject({ type: 'DOUBLE', nulls: 1, min: 1.5, std: null, p25: null, p50: null, p75: null, histogram: null });
@@ -352,9 +305,7 @@ describe('validate.profile column names and types', () => {
 
   it('profiles an empty table without dividing by zero', async () => {
     await writeFile(join(data, 'header-only.csv'), 'a,b\n');
-    const { record } = await run(
-      doc([node('read', 'ingest.csv', { path: 'header-only.csv' }), node('profile', 'validate.profile')], [edge('e1', 'read', 'out', 'profile', 'in')]),
-    );
+    const { record } = await profile('header-only.csv');
     const r = await reportOf(record, 'profile');
     expect(r.rows).toBe(0);
     expect(r.columns.map((c) => [c.name, c.nulls, c.nullFraction])).toEqual([
@@ -368,10 +319,8 @@ describe('validate.profile on 100,000 flights', () => {
   it('matches DuckDB on the source Parquet: quartiles, spread, histogram and top values', async () => {
     // There is no Parquet reader node in this test's tree: convert the fixture to CSV, then ingest it.
     const csv = join(data, 'flights-100k.csv');
-    await reader.run(`COPY (SELECT * FROM read_parquet(${quoteOwnPath(FLIGHTS)})) TO ${quoteOwnPath(csv)} (HEADER)`);
-    const { record } = await run(
-      doc([node('read', 'ingest.csv', { path: 'flights-100k.csv' }), node('profile', 'validate.profile')], [edge('e1', 'read', 'out', 'profile', 'in')]),
-    );
+    await bed.db.run(`COPY (SELECT * FROM read_parquet(${quoteOwnPath(FLIGHTS)})) TO ${quoteOwnPath(csv)} (HEADER)`);
+    const { record } = await profile('flights-100k.csv');
     const r = await reportOf(record, 'profile');
     expect(r.rows).toBe(100_000);
     expect(r.columns.map((c) => [c.name, c.type])).toEqual([
@@ -383,7 +332,7 @@ describe('validate.profile on 100,000 flights', () => {
     ]);
 
     for (const name of ['delay', 'distance']) {
-      const [ref] = await reader.objects(
+      const [ref] = await bed.db.objects(
         `SELECT min(c) AS lo, max(c) AS hi, quantile_cont(c, 0.25) AS p25, quantile_cont(c, 0.5) AS p50,
                 quantile_cont(c, 0.75) AS p75, stddev_samp(c) AS std, count(c) AS n
          FROM (SELECT COLUMNS($name)::DOUBLE AS c FROM read_parquet($path))`,
@@ -397,7 +346,7 @@ describe('validate.profile on 100,000 flights', () => {
       // Each bin counted by DuckDB with plain comparisons against the reported edges.
       const filters = h.counts.map((_, k) => `count(*) FILTER (WHERE c >= $e${k} AND c ${k === h.counts.length - 1 ? '<=' : '<'} $e${k + 1}) AS b${k}`);
       const edges = Object.fromEntries(h.edges.map((e, k) => [`e${k}`, e]));
-      const [bins] = await reader.objects(`SELECT ${filters.join(', ')} FROM (SELECT COLUMNS($name)::DOUBLE AS c FROM read_parquet($path))`, {
+      const [bins] = await bed.db.objects(`SELECT ${filters.join(', ')} FROM (SELECT COLUMNS($name)::DOUBLE AS c FROM read_parquet($path))`, {
         name,
         path: FLIGHTS,
         ...edges,
@@ -405,7 +354,7 @@ describe('validate.profile on 100,000 flights', () => {
       expect(h.counts, name).toEqual(h.counts.map((_, k) => bins[`b${k}`]));
     }
 
-    const top = await reader.objects(
+    const top = await bed.db.objects(
       `SELECT origin AS value, count(*) AS count FROM read_parquet($path) GROUP BY origin ORDER BY count DESC, value LIMIT 10`,
       { path: FLIGHTS },
     );
