@@ -166,49 +166,49 @@ export function Canvas() {
       onPointerDown={capturePanPointer}
     >
       <LowDetail.Provider value={lowDetail}>
-      <ReactFlow<CanvasFlowNode, PlumbFlowEdge>
-        // Remounting on each load makes fitView apply to the newly opened pipeline.
-        key={loadCount}
-        nodes={nodes}
-        edges={edges}
-        nodeTypes={nodeTypes}
-        nodesDraggable={!readOnly}
-        nodesConnectable={!readOnly}
-        onNodesChange={handlers.onNodesChange}
-        onEdgesChange={handlers.onEdgesChange}
-        onConnect={handlers.onConnect}
-        onConnectEnd={handlers.onConnectEnd}
-        isValidConnection={handlers.isValidConnection}
-        onNodeContextMenu={onNodeContextMenu}
-        onEdgeContextMenu={onEdgeContextMenu}
-        onPaneContextMenu={onPaneContextMenu}
-        onSelectionContextMenu={onSelectionContextMenu}
-        onMoveStart={onMoveStart}
-        onMoveEnd={onMoveEnd}
-        // Deleting goes through the edit.delete command, so it is undoable like everything else.
-        deleteKeyCode={null}
-        // Shift+drag draws a selection box; Ctrl/Cmd+click adds to the selection.
-        selectionKeyCode="Shift"
-        multiSelectionKeyCode={MULTI_SELECT_KEYS}
-        selectionMode={SelectionMode.Partial}
-        snapToGrid={snapToGrid}
-        snapGrid={SNAP_GRID}
-        // Off-screen nodes are not rendered: what keeps a 500-node pipeline fluid.
-        onlyRenderVisibleElements
-        fitView
-        fitViewOptions={FIT_OPTIONS}
-        minZoom={0.2}
-        maxZoom={2}
-      >
-        <CanvasGrid gap={GRID} lines={snapToGrid} />
-        <Controls showInteractive={false}>
-          <CommandControl command="edit.autoLayout" symbol="⇶" />
-          <CommandControl command="edit.addNote" symbol="✎" />
-          <CommandControl command="view.snapToGrid" symbol="#" pressed={snapToGrid} />
-        </Controls>
-        <CanvasMiniMap nodeColor={minimapColor} />
-        <ConnectionHint />
-      </ReactFlow>
+        <ReactFlow<CanvasFlowNode, PlumbFlowEdge>
+          // Remounting on each load makes fitView apply to the newly opened pipeline.
+          key={loadCount}
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          nodesDraggable={!readOnly}
+          nodesConnectable={!readOnly}
+          onNodesChange={handlers.onNodesChange}
+          onEdgesChange={handlers.onEdgesChange}
+          onConnect={handlers.onConnect}
+          onConnectEnd={handlers.onConnectEnd}
+          isValidConnection={handlers.isValidConnection}
+          onNodeContextMenu={onNodeContextMenu}
+          onEdgeContextMenu={onEdgeContextMenu}
+          onPaneContextMenu={onPaneContextMenu}
+          onSelectionContextMenu={onSelectionContextMenu}
+          onMoveStart={onMoveStart}
+          onMoveEnd={onMoveEnd}
+          // Deleting goes through the edit.delete command, so it is undoable like everything else.
+          deleteKeyCode={null}
+          // Shift+drag draws a selection box; Ctrl/Cmd+click adds to the selection.
+          selectionKeyCode="Shift"
+          multiSelectionKeyCode={MULTI_SELECT_KEYS}
+          selectionMode={SelectionMode.Partial}
+          snapToGrid={snapToGrid}
+          snapGrid={SNAP_GRID}
+          // Off-screen nodes are not rendered: what keeps a 500-node pipeline fluid.
+          onlyRenderVisibleElements
+          fitView
+          fitViewOptions={FIT_OPTIONS}
+          minZoom={0.2}
+          maxZoom={2}
+        >
+          <CanvasGrid gap={GRID} lines={snapToGrid} />
+          <Controls showInteractive={false}>
+            <CommandControl command="edit.autoLayout" symbol="⇶" />
+            <CommandControl command="edit.addNote" symbol="✎" />
+            <CommandControl command="view.snapToGrid" symbol="#" pressed={snapToGrid} />
+          </Controls>
+          <CanvasMiniMap nodeColor={minimapColor} />
+          <ConnectionHint />
+        </ReactFlow>
       </LowDetail.Provider>
       {docNodes.length === 0 && (docNotes ?? []).length === 0 && (
         <div className="canvas-empty">
