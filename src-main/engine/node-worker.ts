@@ -49,6 +49,11 @@ export async function startNodeWorker(runners: RunnerRegistry, parallelTasks: Pa
     } else if (msg.type === 'served') {
       servingRequests.get(msg.requestId)?.(msg.reply);
       servingRequests.delete(msg.requestId);
+    } else if (msg.type === 'close') {
+      // Only an idle worker is asked: nothing uses DuckDB now, and once it is closed the thread's
+      // teardown has no native object left to finalize.
+      duck.dispose();
+      process.exit(0);
     } else serving?.recall();
   });
   post({ type: 'ready' });

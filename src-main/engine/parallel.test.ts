@@ -23,9 +23,9 @@ afterAll(async () => {
 });
 
 let nextNode = 0;
-function start(nodeType: string, params: Record<string, unknown>, onEvent: (e: TaskEvent) => void = () => {}) {
+function start(nodeType: string, params: Record<string, unknown>, onEvent: (e: TaskEvent) => void = () => {}, on: WorkerPool = pool) {
   const nodeId = `n${nextNode++}`;
-  return pool.run({ runId: 'r', nodeId, nodeType, typeVersion: 1, params, inputs: {}, baseDir: home, tmpDir: join(home, 'tmp', nodeId) }, onEvent);
+  return on.run({ runId: 'r', nodeId, nodeType, typeVersion: 1, params, inputs: {}, baseDir: home, tmpDir: join(home, 'tmp', nodeId) }, onEvent);
 }
 
 interface ParallelReport {
@@ -93,5 +93,24 @@ describe('RunContext.parallel over the worker pool', () => {
     const { taskOf } = await import('./parallel-map.js');
     expect(() => taskOf(new Map(), 'nope')).toThrow(/no parallel task "nope"/);
     expect(TaskFailed).toBeDefined();
+  });
+});
+
+describe('closing the pool', () => {
+  it('lets idle workers close DuckDB and end themselves, and terminates a busy one', async () => {
+    const own = new WorkerPool({ home, workerUrl: WORKER_URL, runnersModule: RUNNERS, size: 2 });
+    await own.warmUp();
+    await report(await start('test.parallel', { n: 2 }, () => {}, own).result);
+    // Terminating a thread with a live DuckDB instance can abort the whole process: idle ones end on their own.
+    expect(await own.dispose()).toEqual({ closed: 2, terminated: 0 });
+
+    const busy = new WorkerPool({ home, workerUrl: WORKER_URL, runnersModule: RUNNERS, size: 1 });
+    let started = false;
+    const job = start('test.parallel', { n: 200, cpuMs: 50 }, (e) => {
+      if (e.type === 'progress') started = true;
+    }, busy);
+    job.result.catch(() => {});
+    while (!started) await new Promise((w) => setTimeout(w, 10));
+    expect(await busy.dispose()).toEqual({ closed: 0, terminated: 1 });
   });
 });

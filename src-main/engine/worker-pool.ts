@@ -2,7 +2,10 @@ import { availableParallelism, totalmem } from 'node:os';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { ArtifactRecord } from '../lineage/types.js';
 import type { ServingReply } from './node-runner.js';
-import type { FromWorker, NodeTask, WorkerInit } from './worker-protocol.js';
+import type { FromWorker, NodeTask, ToWorker, WorkerInit } from './worker-protocol.js';
+
+/** How long an idle worker gets to close DuckDB and end itself before it is terminated. */
+const CLOSE_MS = 3000;
 
 /** What a task reports while it runs, besides its result. */
 export type TaskEvent =
@@ -99,11 +102,37 @@ export class WorkerPool {
     await Promise.all(this.slots.map((s) => s.ready));
   }
 
-  async dispose(): Promise<void> {
+  /**
+   * Closes the pool. Idle workers are asked to close DuckDB and end themselves: terminating a
+   * thread while its DuckDB instance is alive lets that instance's finalizer throw into a
+   * stopping environment, which aborts the whole process ("terminate called after throwing an
+   * instance of 'Napi::Error'", seen once at the end of a successful `plumb run`). A busy worker,
+   * or one that does not end within CLOSE_MS, is terminated. Returns how many ended each way.
+   */
+  async dispose(): Promise<{ closed: number; terminated: number }> {
     this.disposed = true;
     for (const p of this.queue.splice(0)) p.reject(new TaskCancelled());
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    const ends = await Promise.all(this.slots.map((s) => this.close(s)));
     this.slots.length = 0;
+    return { closed: ends.filter((e) => e === 'closed').length, terminated: ends.filter((e) => e === 'terminated').length };
+  }
+
+  private async close(slot: Slot): Promise<'closed' | 'terminated'> {
+    const exited = new Promise<boolean>((done) => {
+      if (slot.worker.threadId < 0) return done(true);
+      slot.worker.once('exit', () => done(true));
+    });
+    if (!slot.busy) {
+      // A message to a starting worker waits for it, like 'serve'.
+      slot.worker.postMessage({ type: 'close' } satisfies ToWorker);
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<boolean>((done) => (timer = setTimeout(() => done(false), CLOSE_MS)));
+      const ended = await Promise.race([exited, late]);
+      clearTimeout(timer);
+      if (ended) return 'closed';
+    }
+    await slot.worker.terminate();
+    return 'terminated';
   }
 
   private cancel(p: Pending): void {

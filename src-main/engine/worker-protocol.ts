@@ -26,7 +26,9 @@ export type ToWorker =
   /** To a lent worker: a node is waiting for a worker, finish the current item and come back. */
   | { readonly type: 'recall' }
   /** The answer to a node's serving request. */
-  | { readonly type: 'served'; readonly requestId: number; readonly reply: ServingReply };
+  | { readonly type: 'served'; readonly requestId: number; readonly reply: ServingReply }
+  /** The pool is closing: release DuckDB and end the thread (see WorkerPool.dispose). */
+  | { readonly type: 'close' };
 
 /** Between a node's worker and a worker lent to it (see RunContext.parallel). */
 export type ToHelper =
